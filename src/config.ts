@@ -1,0 +1,126 @@
+/**
+ * Configuration: the environment schema, validated once at start-up with env-schema.
+ *
+ * `loadConfig(env)` is the only place that reads environment variables (given as an object, so
+ * tests pass their own); everything else receives the typed `AppConfig` it returns. Units: every
+ * duration is milliseconds and says so in its name (`_MS`); sizes are bytes.
+ */
+import envSchema from 'env-schema'
+import { Type, type Static } from '@sinclair/typebox'
+
+/** Intercom's regional API hosts (INTERCOM_REGION). */
+export const REGION_BASE_URLS = {
+  us: 'https://api.intercom.io',
+  eu: 'https://api.eu.intercom.io',
+  au: 'https://api.au.intercom.io'
+} as const
+
+const EnvSchema = Type.Object({
+  INTERCOM_ACCESS_TOKEN: Type.Optional(Type.String({ minLength: 1, description: 'Intercom access token; unset = sandbox mode (built-in emulator).' })),
+  INTERCOM_REGION: Type.Union([Type.Literal('us'), Type.Literal('eu'), Type.Literal('au')], { default: 'us' }),
+  INTERCOM_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://[^/?#]+/?$', description: 'Overrides INTERCOM_REGION, e.g. http://127.0.0.1:4010' })),
+  INTERCOM_VERSION: Type.String({ pattern: '^(\\d+\\.\\d+|Unstable)$', default: '2.14' }),
+  INTERCOM_DEFAULT_ADMIN_ID: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
+  BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 100 * 1024 * 1024, default: 1024 * 1024 }),
+  UPSTREAM_CONNECTIONS: Type.Integer({ minimum: 1, maximum: 1024, default: 32 }),
+  UPSTREAM_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 5_000 }),
+  UPSTREAM_HEADERS_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 30_000 }),
+  UPSTREAM_BODY_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 30_000 }),
+  UPSTREAM_KEEP_ALIVE_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 30_000 }),
+  READINESS_CACHE_MS: Type.Integer({ minimum: 0, default: 30_000 }),
+  SANDBOX_SEARCH_LAG_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 1_000 })
+})
+type Env = Static<typeof EnvSchema>
+
+/** The typed configuration every other module receives. */
+export interface AppConfig {
+  intercom: {
+    /** Bearer token; in sandbox mode the emulator's token, set by the entry after it starts. */
+    token: string | undefined
+    /** Origin of the Intercom API, no trailing slash. */
+    baseUrl: string
+    /** Default `Intercom-Version` header; a caller may override it per request. */
+    version: string
+    /** Author of replies and parts when the caller names none (else resolved once via identifyAdmin). */
+    defaultAdminId: string | undefined
+    /** True when no token was configured: the entry starts the built-in emulator. */
+    sandbox: boolean
+  }
+  http: { host: string; port: number; bodyLimitBytes: number }
+  logLevel: string
+  upstream: {
+    connections: number
+    connectTimeoutMs: number
+    headersTimeoutMs: number
+    bodyTimeoutMs: number
+    keepAliveTimeoutMs: number
+  }
+  readinessCacheMs: number
+  sandboxSearchLagMs: number
+}
+
+/** Raised when the environment is invalid; `message` is one line naming the variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+interface AjvLikeError { instancePath: string; keyword: string; message?: string; params: Record<string, unknown>; schemaPath: string }
+
+function describe (err: AjvLikeError, env: Record<string, unknown>): string {
+  const variable = err.instancePath.replace(/^\//, '') || String(err.params.additionalProperty ?? err.params.missingProperty ?? '')
+  const props = EnvSchema.properties as Record<string, { anyOf?: Array<{ const: unknown }>; pattern?: string; minimum?: number; maximum?: number; type?: string }>
+  const def = props[variable]
+  let accepts = err.message ?? 'is invalid'
+  if (def?.anyOf) accepts = `must be one of ${def.anyOf.map((s) => s.const).join(', ')}`
+  else if (def?.pattern) accepts = `must match ${def.pattern}`
+  else if (def?.type === 'integer') accepts = `must be an integer${def.minimum !== undefined ? ` >= ${def.minimum}` : ''}${def.maximum !== undefined ? ` and <= ${def.maximum}` : ''}`
+  const got = env[variable]
+  return `Invalid configuration: ${variable} ${accepts}${got !== undefined ? ` (got ${JSON.stringify(got)})` : ''}`
+}
+
+/**
+ * Validate `env` (normally `process.env`) and build the `AppConfig`.
+ * @throws ConfigError with a one-line message naming the first bad variable and what it accepts.
+ */
+export function loadConfig (env: Record<string, string | undefined>): AppConfig {
+  const known: Record<string, string> = {}
+  for (const key of Object.keys(EnvSchema.properties)) {
+    const value = env[key]
+    if (value !== undefined && value !== '') known[key] = value
+  }
+  let parsed: Env
+  try {
+    parsed = envSchema<Env>({ schema: EnvSchema, data: known, env: false })
+  } catch (err) {
+    const errors = (err as { errors?: AjvLikeError[] }).errors
+    if (errors?.length) throw new ConfigError(describe(errors[0], known))
+    throw new ConfigError(`Invalid configuration: ${(err as Error).message}`)
+  }
+  const baseUrl = (parsed.INTERCOM_BASE_URL ?? REGION_BASE_URLS[parsed.INTERCOM_REGION]).replace(/\/$/, '')
+  return {
+    intercom: {
+      token: parsed.INTERCOM_ACCESS_TOKEN,
+      baseUrl,
+      version: parsed.INTERCOM_VERSION,
+      defaultAdminId: parsed.INTERCOM_DEFAULT_ADMIN_ID,
+      sandbox: parsed.INTERCOM_ACCESS_TOKEN === undefined
+    },
+    http: { host: parsed.HOST, port: parsed.PORT, bodyLimitBytes: parsed.BODY_LIMIT_BYTES },
+    logLevel: parsed.LOG_LEVEL,
+    upstream: {
+      connections: parsed.UPSTREAM_CONNECTIONS,
+      connectTimeoutMs: parsed.UPSTREAM_CONNECT_TIMEOUT_MS,
+      headersTimeoutMs: parsed.UPSTREAM_HEADERS_TIMEOUT_MS,
+      bodyTimeoutMs: parsed.UPSTREAM_BODY_TIMEOUT_MS,
+      keepAliveTimeoutMs: parsed.UPSTREAM_KEEP_ALIVE_TIMEOUT_MS
+    },
+    readinessCacheMs: parsed.READINESS_CACHE_MS,
+    sandboxSearchLagMs: parsed.SANDBOX_SEARCH_LAG_MS
+  }
+}
+
+/** The environment variables `loadConfig` reads, with their schema (for the README table). */
+export const ENV_SCHEMA = EnvSchema
