@@ -1,0 +1,157 @@
+/**
+ * The Intercom client every facade route and the passthrough use. Plain TypeScript over an undici
+ * dispatcher; it knows nothing of Fastify.
+ *
+ * Every call sends `Authorization: Bearer <token>`, `Accept: application/json`, `Intercom-Version`
+ * (the configured one, or the caller's `Intercom-Version` header for one request) and the caller's
+ * request id as `X-Request-Id`. JSON answers are parsed once. Non-2xx answers throw
+ * `UpstreamHttpError`; transport failures throw `UpstreamNetworkError`. This client never retries:
+ * pacing and the retry policy live in dispatcher interceptors (src/upstream/dispatcher.ts).
+ */
+import type { Readable } from 'node:stream'
+import type { Dispatcher } from 'undici'
+import { createDispatcher, type DispatcherOptions, type UpstreamDispatcher } from './dispatcher.js'
+import { classifyNetworkError, UpstreamHttpError, UpstreamNetworkError, type CallInfo } from './errors.js'
+import { toQueryString } from './path.js'
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS'
+
+/** What the client needs from the inbound request (a FastifyRequest fits). */
+export interface CallContext {
+  /** The request id, sent upstream as `X-Request-Id`. */
+  id: string
+  /** Inbound headers; only `intercom-version` is read. */
+  headers: Record<string, string | string[] | undefined>
+  log?: { debug: (obj: object, msg: string) => void }
+}
+
+/** One Intercom operation call. `path` must already be encoded (use `ipath`). */
+export interface IntercomCall {
+  operationId: string
+  method: HttpMethod
+  path: string
+  query?: Record<string, unknown>
+  body?: unknown
+}
+
+/** A parsed 2xx answer. */
+export interface IntercomResult<T> {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  data: T
+  /** Intercom's request id (`x-request-id` answer header), if sent. */
+  requestId: string | undefined
+}
+
+/** A raw call for the passthrough: body and answer are streams. */
+export interface ForwardCall {
+  method: string
+  /** Path and query string as they go upstream, already checked for `..` and encoded slashes. */
+  path: string
+  headers: Record<string, string>
+  body?: Readable
+  signal?: AbortSignal
+}
+
+export interface IntercomClientOptions extends Omit<DispatcherOptions, 'origin'> {
+  baseUrl: string
+  token: string
+  version: string
+}
+
+/** The shared, pooled Intercom client. */
+export class IntercomClient {
+  readonly origin: string
+  readonly version: string
+  private readonly upstream: UpstreamDispatcher
+  private readonly authorization: string
+
+  constructor (opts: IntercomClientOptions) {
+    this.origin = new URL(opts.baseUrl).origin
+    this.version = opts.version
+    this.authorization = `Bearer ${opts.token}`
+    this.upstream = createDispatcher({ ...opts, origin: this.origin })
+  }
+
+  /** The headers every upstream request carries. */
+  private baseHeaders (ctx: CallContext): Record<string, string> {
+    const v = ctx.headers['intercom-version']
+    return {
+      authorization: this.authorization,
+      accept: 'application/json',
+      'intercom-version': typeof v === 'string' && v !== '' ? v : this.version,
+      'x-request-id': ctx.id
+    }
+  }
+
+  /**
+   * Call one Intercom operation and parse its JSON answer.
+   * @throws UpstreamHttpError on a non-2xx answer (with Intercom's error.list parsed)
+   * @throws UpstreamNetworkError when no usable answer came back
+   */
+  async call<T = unknown> (ctx: CallContext, call: IntercomCall): Promise<IntercomResult<T>> {
+    const info: CallInfo = { operationId: call.operationId, method: call.method, path: call.path }
+    const headers = this.baseHeaders(ctx)
+    let body: string | undefined
+    if (call.body !== undefined) {
+      body = JSON.stringify(call.body)
+      headers['content-type'] = 'application/json'
+    }
+    const started = performance.now()
+    let res: Dispatcher.ResponseData
+    let text: string
+    try {
+      res = await this.upstream.dispatcher.request({
+        origin: this.origin,
+        method: call.method,
+        path: call.path + toQueryString(call.query),
+        headers,
+        body
+      })
+      text = await res.body.text()
+    } catch (err) {
+      throw classifyNetworkError(err, info)
+    }
+    const resHeaders = res.headers as Record<string, string | string[] | undefined>
+    ctx.log?.debug({ upstream: { operationId: call.operationId, method: call.method, path: call.path, status: res.statusCode, ms: Math.round(performance.now() - started) } }, 'intercom call')
+    let data: unknown
+    if (text.length > 0) {
+      try {
+        data = JSON.parse(text)
+      } catch (err) {
+        if (res.statusCode < 400) throw new UpstreamNetworkError('protocol', info, err)
+        data = undefined
+      }
+    }
+    if (res.statusCode >= 400) throw new UpstreamHttpError({ status: res.statusCode, body: data, headers: resHeaders, call: info })
+    const rid = resHeaders['x-request-id']
+    return { status: res.statusCode, headers: resHeaders, data: data as T, requestId: typeof rid === 'string' ? rid : undefined }
+  }
+
+  /**
+   * Send a raw request (the passthrough) with the same auth and version headers; the caller's
+   * `headers` are added first, so they can never replace ours. The answer body is a stream that the
+   * caller must consume or destroy.
+   * @throws UpstreamNetworkError when no answer came back
+   */
+  async forward (ctx: CallContext, call: ForwardCall): Promise<Dispatcher.ResponseData> {
+    const info: CallInfo = { operationId: 'passthrough', method: call.method, path: call.path }
+    try {
+      return await this.upstream.dispatcher.request({
+        origin: this.origin,
+        method: call.method as Dispatcher.HttpMethod,
+        path: call.path,
+        headers: { ...call.headers, ...this.baseHeaders(ctx) },
+        body: call.body,
+        signal: call.signal
+      })
+    } catch (err) {
+      throw classifyNetworkError(err, info)
+    }
+  }
+
+  /** Close the pool; in-flight requests finish first. */
+  async close (): Promise<void> {
+    await this.upstream.pool.close()
+  }
+}
