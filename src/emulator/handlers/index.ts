@@ -1,0 +1,30 @@
+/**
+ * The handler table: every implemented Intercom operation, by operationId. To add operations,
+ * write a handlers/<area>.ts exporting `HandlerEntry[]` and spread it here; the router matches
+ * requests to operationIds from the OpenAPI description's paths, so no route needs declaring.
+ */
+import { adminHandlers } from './admins.js'
+import { contactHandlers } from './contacts.js'
+import { conversationHandlers } from './conversations.js'
+import type { HandlerEntry, OperationHandler } from './types.js'
+
+/** All implemented operations. */
+export const HANDLER_TABLE: readonly HandlerEntry[] = [
+  ...adminHandlers,
+  ...contactHandlers,
+  ...conversationHandlers
+]
+
+/**
+ * The table as a map, after checking each operationId exists in the description
+ * (`known`) and appears once. Throws on a typo so a handler can never be silently unreachable.
+ */
+export function handlerMap (known: ReadonlySet<string>, table: readonly HandlerEntry[] = HANDLER_TABLE): Map<string, OperationHandler> {
+  const map = new Map<string, OperationHandler>()
+  for (const { operationId, handler } of table) {
+    if (!known.has(operationId)) throw new Error(`emulator: handler for unknown operationId ${operationId}`)
+    if (map.has(operationId)) throw new Error(`emulator: two handlers for ${operationId}`)
+    map.set(operationId, handler)
+  }
+  return map
+}

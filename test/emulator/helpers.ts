@@ -1,0 +1,40 @@
+/**
+ * Helpers for the emulator's own tests: start an emulator for one tap test (closed in teardown)
+ * and call it through real HTTP with fetch.
+ */
+import type { Test } from 'tap'
+import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js'
+
+/** One HTTP answer: status, headers, parsed JSON body (undefined when empty). */
+export interface Answer<T = any> { status: number; headers: Headers; body: T }
+
+/** A started emulator plus a `call` bound to it (authorized unless `auth: false`). */
+export interface Harness {
+  emulator: Emulator
+  call: <T = any>(method: string, path: string, body?: unknown, opts?: { auth?: boolean | string; headers?: Record<string, string>; rawBody?: string }) => Promise<Answer<T>>
+}
+
+/** Start an emulator for test `t` and close it when the test ends. */
+export async function harness (t: Test, options: EmulatorOptions = {}): Promise<Harness> {
+  const emulator = await startEmulator(options)
+  t.teardown(() => emulator.close())
+  const call: Harness['call'] = async (method, path, body, opts = {}) => {
+    const headers: Record<string, string> = { accept: 'application/json', ...opts.headers }
+    if (opts.auth !== false) headers.authorization = `Bearer ${typeof opts.auth === 'string' ? opts.auth : emulator.token}`
+    let payload: string | undefined
+    if (opts.rawBody !== undefined) payload = opts.rawBody
+    else if (body !== undefined) payload = JSON.stringify(body)
+    if (payload !== undefined) headers['content-type'] ??= 'application/json'
+    const res = await fetch(`${emulator.url}${path}`, { method, headers, body: payload })
+    const text = await res.text()
+    return { status: res.status, headers: res.headers, body: text === '' ? undefined : JSON.parse(text) }
+  }
+  return { emulator, call }
+}
+
+/** Intercom's error list shape with one error (request_id is any uuid). */
+export function isErrorList (body: any, code: string): boolean {
+  return body?.type === 'error.list' &&
+    typeof body.request_id === 'string' && /^[0-9a-f-]{36}$/.test(body.request_id) &&
+    Array.isArray(body.errors) && body.errors[0]?.code === code
+}
