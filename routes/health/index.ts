@@ -1,0 +1,60 @@
+/**
+ * Operational probes: GET /healthz (liveness) and GET /readyz (readiness: not shutting down, and
+ * Intercom reachable with our token, checked with `identifyAdmin` at most once per
+ * READINESS_CACHE_MS).
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { UpstreamHttpError } from '../../src/upstream/errors.js'
+
+const ReadySchema = Type.Object({
+  status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]),
+  sandbox: Type.Boolean(),
+  checks: Type.Object({
+    shutting_down: Type.Boolean(),
+    upstream: Type.Object({ ok: Type.Boolean(), detail: Type.String(), checked_at: Type.String({ description: 'ISO 8601' }) })
+  })
+})
+
+export interface HealthOptions { readinessCacheMs: number, sandbox: boolean }
+
+const health: FastifyPluginAsyncTypebox<HealthOptions> = async function (fastify, opts) {
+  let last: { ok: boolean, detail: string, at: number } | undefined
+  let pending: Promise<{ ok: boolean, detail: string, at: number }> | undefined
+
+  async function probe (request: Parameters<typeof fastify.intercom.call>[0]) {
+    try {
+      await fastify.intercom.call(request, { operationId: 'identifyAdmin', method: 'GET', path: '/me' })
+      return { ok: true, detail: 'identifyAdmin answered', at: Date.now() }
+    } catch (err) {
+      const detail = err instanceof UpstreamHttpError ? `identifyAdmin answered ${err.status}` : `Intercom unreachable: ${(err as Error).message}`
+      return { ok: false, detail, at: Date.now() }
+    }
+  }
+
+  fastify.get('/healthz', {
+    schema: { tags: ['operations'], summary: 'Liveness', description: 'Answers 200 while the process serves. Never calls Intercom.', response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
+    logLevel: 'warn'
+  }, async function () {
+    return { status: 'ok' as const }
+  })
+
+  fastify.get('/readyz', {
+    schema: { tags: ['operations'], summary: 'Readiness', description: 'Answers 200 when not shutting down and Intercom answered `identifyAdmin` (GET /me) within READINESS_CACHE_MS; else 503.', response: { 200: ReadySchema, 503: ReadySchema } },
+    logLevel: 'warn'
+  }, async function (request, reply) {
+    if (!last || Date.now() - last.at > opts.readinessCacheMs) {
+      pending ??= probe(request).finally(() => { pending = undefined })
+      last = await pending
+    }
+    const ok = last.ok && !fastify.lifecycle.shuttingDown
+    reply.code(ok ? 200 : 503)
+    return {
+      status: ok ? 'ready' as const : 'not_ready' as const,
+      sandbox: opts.sandbox,
+      checks: { shutting_down: fastify.lifecycle.shuttingDown, upstream: { ok: last.ok, detail: last.detail, checked_at: new Date(last.at).toISOString() } }
+    }
+  })
+}
+
+export default health

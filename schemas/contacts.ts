@@ -1,0 +1,107 @@
+/**
+ * Contact shapes (Intercom's `contact` object and the facade's contact inputs). Field names are
+ * Intercom's; timestamps in are Unix seconds or ISO 8601, out are Intercom's Unix seconds.
+ */
+import { Type, type Static } from '@sinclair/typebox'
+import { FreeObjectSchema, ListSchema, PageQueryProps, TimestampSchema } from './common.js'
+
+const NullableString = Type.Union([Type.String(), Type.Null()])
+
+/** Intercom's contact, returned as Intercom returns it (fields beyond these pass through). */
+export const ContactSchema = Type.Object({
+  type: Type.String({ examples: ['contact'] }),
+  id: Type.String({ examples: ['6762f0dd1bb69f9f2193bb83'] }),
+  workspace_id: Type.Optional(Type.String()),
+  external_id: Type.Optional(NullableString),
+  role: Type.Optional(Type.String({ examples: ['user'] })),
+  email: Type.Optional(NullableString),
+  phone: Type.Optional(NullableString),
+  name: Type.Optional(NullableString),
+  created_at: Type.Optional(Type.Integer({ description: 'Unix seconds' })),
+  updated_at: Type.Optional(Type.Integer({ description: 'Unix seconds' })),
+  custom_attributes: Type.Optional(FreeObjectSchema)
+}, { $id: 'Contact', title: 'Contact', additionalProperties: true, description: "Intercom's contact object" })
+export type Contact = Static<typeof ContactSchema>
+
+const email = Type.String({ minLength: 3, maxLength: 320, pattern: '^[^\\s@]+@[^\\s@]+$', examples: ['ada@example.com'] })
+const externalId = Type.String({ minLength: 1, maxLength: 255, examples: ['user-1001'] })
+
+/** Writable contact fields, as Intercom names them. */
+const contactFields = {
+  role: Type.Optional(Type.Union([Type.Literal('user'), Type.Literal('lead')], { description: 'user (default) or lead' })),
+  external_id: Type.Optional(externalId),
+  email: Type.Optional(email),
+  phone: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
+  name: Type.Optional(Type.Union([Type.String({ maxLength: 255 }), Type.Null()], { examples: ['Ada Lovelace'] })),
+  avatar: Type.Optional(Type.Union([Type.String({ format: 'uri' }), Type.Null()])),
+  signed_up_at: Type.Optional(TimestampSchema),
+  last_seen_at: Type.Optional(TimestampSchema),
+  owner_id: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+  unsubscribed_from_emails: Type.Optional(Type.Boolean()),
+  custom_attributes: Type.Optional(FreeObjectSchema)
+}
+
+/** POST /contacts: at least one of email, external_id or role (Intercom's rule). */
+export const CreateContactBodySchema = Type.Object(contactFields, {
+  additionalProperties: false,
+  anyOf: [{ required: ['email'] }, { required: ['external_id'] }, { required: ['role'] }],
+  examples: [{ role: 'user', external_id: 'user-1001', email: 'ada@example.com', name: 'Ada Lovelace' }]
+})
+export type CreateContactBody = Static<typeof CreateContactBodySchema>
+
+/** POST /contacts/upsert: matched by external_id, else email; one of them is required. */
+export const UpsertContactBodySchema = Type.Object(contactFields, {
+  additionalProperties: false,
+  anyOf: [{ required: ['external_id'] }, { required: ['email'] }],
+  examples: [{ external_id: 'user-1001', email: 'ada@example.com', name: 'Ada Lovelace', custom_attributes: { plan: 'pro' } }]
+})
+export type UpsertContactBody = Static<typeof UpsertContactBodySchema>
+
+/** PATCH /contacts/{id}: any writable field, at least one. */
+export const UpdateContactBodySchema = Type.Object(contactFields, {
+  additionalProperties: false,
+  minProperties: 1,
+  examples: [{ name: 'Ada King', custom_attributes: { plan: 'enterprise' } }]
+})
+export type UpdateContactBody = Static<typeof UpdateContactBodySchema>
+
+/** The upsert answer. */
+export const UpsertResultSchema = Type.Object({
+  action: Type.Union([Type.Literal('created'), Type.Literal('updated')]),
+  contact: Type.Ref('Contact')
+}, { $id: 'UpsertResult', title: 'UpsertResult' })
+
+/** DeleteContact's answer. */
+export const DeletedContactSchema = Type.Object({
+  type: Type.String({ examples: ['contact'] }),
+  id: Type.String(),
+  external_id: Type.Optional(NullableString),
+  deleted: Type.Boolean()
+}, { additionalProperties: true })
+
+/** `{ external_id }` path parameters. */
+export const ExternalIdParamsSchema = Type.Object({ external_id: Type.String({ minLength: 1, maxLength: 255, pattern: '^(?!\\.{1,2}$)[^\\u0000-\\u001F\\u007F]+$' }) })
+
+/** Intercom's search operators. */
+export const SearchOperatorSchema = Type.Union(['=', '!=', 'IN', 'NIN', '>', '<', '>=', '<=', '~', '!~', '^', '$'].map((o) => Type.Literal(o)))
+
+/**
+ * A search body: exactly one of `query` (Intercom's query object, passed through) or the
+ * shorthand `field` + `operator` + `value`; plus paging and sorting.
+ */
+export const SearchBodySchema = Type.Object({
+  query: Type.Optional(Type.Object({}, { additionalProperties: true, description: "Intercom's query object, passed through as is" })),
+  field: Type.Optional(Type.String({ minLength: 1, maxLength: 255, examples: ['email'] })),
+  operator: Type.Optional(SearchOperatorSchema),
+  value: Type.Optional(Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null(), Type.Array(Type.Union([Type.String(), Type.Number()]))])),
+  ...PageQueryProps,
+  sort_field: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+  sort_order: Type.Optional(Type.Union([Type.Literal('ascending'), Type.Literal('descending')]))
+}, {
+  additionalProperties: false,
+  examples: [{ field: 'email', operator: '=', value: 'ada@example.com' }, { query: { operator: 'AND', value: [{ field: 'role', operator: '=', value: 'user' }] }, per_page: 50 }]
+})
+export type SearchBody = Static<typeof SearchBodySchema>
+
+/** A normalised page of contacts. */
+export const ContactListSchema = ListSchema(Type.Ref('Contact'), { $id: 'ContactList', title: 'ContactList' })

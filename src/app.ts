@@ -1,0 +1,78 @@
+/**
+ * The app factory: an async Fastify plugin that registers the cross-cutting plugins, the shared
+ * schemas, then the routes, then (through problem-details) the error and not-found handlers.
+ * It never listens and never reads `process.env`: it receives the typed `AppConfig`
+ * (`config.intercom.token` must be set; in sandbox mode the entry sets the emulator's).
+ */
+import fp from 'fastify-plugin'
+import type { FastifyInstance, FastifyServerOptions } from 'fastify'
+import { randomUUID } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
+import type { AppConfig } from './config.js'
+import { validatorCompiler } from './validation.js'
+import problemDetails from './plugins/problem-details.js'
+import swaggerPlugin from './plugins/swagger.js'
+import upstream from './plugins/upstream.js'
+import { ProblemSchema } from '../schemas/common.js'
+import { ContactListSchema, ContactSchema, UpsertResultSchema } from '../schemas/contacts.js'
+import { ConversationSchema, MessageSchema } from '../schemas/conversations.js'
+import contactsRoutes from '../routes/contacts/index.js'
+import conversationsRoutes from '../routes/conversations/index.js'
+import passthroughRoutes from '../routes/intercom/index.js'
+import healthRoutes from '../routes/health/index.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Set `shuttingDown` first on SIGTERM so /readyz answers 503 before the server closes. */
+    lifecycle: { shuttingDown: boolean }
+  }
+}
+
+/** Shapes with an `$id`, registered once; routes reference them with `Type.Ref('<$id>')`. */
+export const SHARED_SCHEMAS = [ProblemSchema, ContactSchema, ContactListSchema, UpsertResultSchema, ConversationSchema, MessageSchema]
+
+const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/
+
+/**
+ * Fastify server options for this service (logger, request ids, limits). The entry and the tests
+ * both build Fastify with these. `logger` may be false (tests) or pino options.
+ */
+export function fastifyOptions (config: AppConfig, logger: FastifyServerOptions['logger'] = { level: config.logLevel }): FastifyServerOptions {
+  return {
+    logger: logger === false || logger === undefined
+      ? false
+      : { ...(logger as object), redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'config.intercom.token', 'token'], censor: '[redacted]' } },
+    bodyLimit: config.http.bodyLimitBytes,
+    requestIdHeader: false,
+    // A caller's X-Request-Id is kept when it is a safe token, else a fresh UUID is used.
+    genReqId (req: IncomingMessage) {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID()
+    },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    connectionTimeout: 60_000,
+    keepAliveTimeout: 72_000,
+    routerOptions: { maxParamLength: 512 }
+  }
+}
+
+/** The app plugin. Options: `{ config }`. */
+export default fp<{ config: AppConfig }>(async function app (fastify: FastifyInstance, { config }) {
+  fastify.setValidatorCompiler(validatorCompiler(SHARED_SCHEMAS))
+  for (const schema of SHARED_SCHEMAS) fastify.addSchema(schema)
+  fastify.decorate('lifecycle', { shuttingDown: false })
+
+  fastify.addHook('onSend', async function (request, reply) {
+    reply.header('x-request-id', request.id)
+  })
+
+  await fastify.register(problemDetails)
+  await fastify.register(swaggerPlugin)
+  await fastify.register(upstream, { config })
+
+  await fastify.register(healthRoutes, { readinessCacheMs: config.readinessCacheMs, sandbox: config.intercom.sandbox })
+  await fastify.register(contactsRoutes, { prefix: '/contacts' })
+  await fastify.register(conversationsRoutes, { prefix: '/conversations' })
+  await fastify.register(passthroughRoutes, { prefix: '/intercom' })
+}, { name: 'intercom-facade' })

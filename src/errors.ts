@@ -1,0 +1,31 @@
+/**
+ * The facade's own typed errors (made with @fastify/error: stable `code`, fixed status). Upstream
+ * errors live in src/upstream/errors.ts; the problem-details plugin turns both into RFC 9457 bodies.
+ */
+import createError from '@fastify/error'
+
+/** One failing input field, as shown in a problem body's `errors`. */
+export interface FieldError { field: string; message: string }
+
+const InvalidInputBase = createError('FACADE_INVALID_INPUT', '%s', 400)
+
+/** Input that passed the schema but is still unusable (e.g. two search forms at once). 400. */
+export class InvalidInputError extends InvalidInputBase {
+  readonly errors: FieldError[]
+  constructor (errors: FieldError[], detail?: string) {
+    super(detail ?? errors.map((e) => `${e.field} ${e.message}`).join('; '))
+    this.errors = errors
+  }
+}
+
+/** A passthrough path with `..`, `.` or an encoded slash / backslash segment. 400. */
+export const BadPathError = createError('FACADE_BAD_PATH', 'Path %s is not allowed: %s', 400)
+
+/** An `Intercom-Version` header that is not a version. 400. */
+export const BadVersionError = createError('FACADE_BAD_INTERCOM_VERSION', 'Intercom-Version %s is not a version (expected e.g. 2.14 or Unstable)', 400)
+
+/** No route matched. 404. */
+export const RouteNotFoundError = createError('FACADE_ROUTE_NOT_FOUND', 'No route %s %s', 404)
+
+/** No default admin could be found for an author-less reply. 422 */
+export const NoDefaultAdminError = createError('FACADE_NO_DEFAULT_ADMIN', 'No admin_id given and no default admin could be resolved: set INTERCOM_DEFAULT_ADMIN_ID', 422)

@@ -1,0 +1,78 @@
+/**
+ * Test helper: `build(t)` starts the Intercom emulator on a loopback port, builds the app against it
+ * (the same code path as a real token), awaits `ready()`, and closes both in `t.teardown`.
+ */
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { Test } from 'tap'
+import app, { fastifyOptions } from '../src/app.js'
+import { loadConfig, type AppConfig } from '../src/config.js'
+import { startEmulator, type Emulator, type EmulatorOptions, type RecordedRequest } from '../src/emulator/index.js'
+
+export interface Built {
+  app: FastifyInstance
+  emulator: Emulator
+  config: AppConfig
+}
+
+/**
+ * Build the app over a fresh emulator.
+ * `env` adds environment variables (as strings) on top of the emulator's URL and token.
+ */
+export async function build (t: Test, opts: { emulator?: EmulatorOptions, env?: Record<string, string> } = {}): Promise<Built> {
+  const emulator = await startEmulator({ searchLagMs: 0, ...opts.emulator })
+  const config = loadConfig({
+    INTERCOM_ACCESS_TOKEN: emulator.token,
+    INTERCOM_BASE_URL: emulator.url,
+    LOG_LEVEL: 'silent',
+    UPSTREAM_KEEP_ALIVE_TIMEOUT_MS: '10',
+    ...opts.env
+  })
+  const fastify = Fastify(fastifyOptions(config, false)).withTypeProvider<TypeBoxTypeProvider>()
+  await fastify.register(app, { config })
+  await fastify.ready()
+  t.teardown(async () => {
+    await fastify.close()
+    await emulator.close()
+  })
+  return { app: fastify as unknown as FastifyInstance, emulator, config }
+}
+
+/** The requests the emulator received, after asserting it saw no OpenAPI violation. */
+export function upstream (t: Test, emulator: Emulator): RecordedRequest[] {
+  t.same(emulator.violations, [], 'the emulator saw no request Intercom would refuse')
+  return emulator.requests
+}
+
+/** Create a contact straight in the emulator through its API (not through the facade). */
+export async function seedContact (emulator: Emulator, body: Record<string, unknown>): Promise<{ id: string } & Record<string, unknown>> {
+  const res = await fetch(`${emulator.url}/contacts`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${emulator.token}`, 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body)
+  })
+  if (res.status !== 200) throw new Error(`seedContact: emulator answered ${res.status}: ${await res.text()}`)
+  const contact = await res.json() as { id: string }
+  emulator.resetRecords()
+  return contact
+}
+
+/** The JSON body of an inject response. */
+export function json<T = any> (res: { body: string }): T {
+  return JSON.parse(res.body) as T
+}
+
+/**
+ * Send one request over real HTTP with the path exactly as given (no URL normalisation, unlike
+ * `inject`), for tests of dot segments and encoded slashes. The app listens on a loopback port.
+ */
+export async function rawRequest (app: FastifyInstance, method: string, path: string): Promise<{ statusCode: number, body: any }> {
+  if (!app.server.listening) await app.listen({ host: '127.0.0.1', port: 0 })
+  const { port } = app.server.address() as { port: number }
+  const { Client } = await import('undici')
+  const client = new Client(`http://127.0.0.1:${port}`)
+  const res = await client.request({ method: method as 'GET', path })
+  const text = await res.body.text()
+  await client.close()
+  return { statusCode: res.statusCode, body: text ? JSON.parse(text) : undefined }
+}

@@ -1,0 +1,41 @@
+import { test } from 'tap'
+import { readFileSync } from 'node:fs'
+import YAML from 'yaml'
+import { generateOpenApiYaml } from '../src/openapi-document.js'
+import { build } from './helper.js'
+
+test('the committed openapi.yaml is the document the routes generate (npm run openapi)', async (t) => {
+  const committed = readFileSync(new URL('../openapi.yaml', import.meta.url), 'utf8')
+  t.equal(committed, await generateOpenApiYaml(), 'openapi.yaml is out of step: run `npm run openapi`')
+})
+
+test('every facade route has a summary, a description naming its Intercom operation, and body examples', async (t) => {
+  const doc = YAML.parse(await generateOpenApiYaml())
+  let operations = 0
+  for (const [path, item] of Object.entries<Record<string, any>>(doc.paths)) {
+    for (const [method, op] of Object.entries<any>(item)) {
+      operations++
+      t.ok(op.summary, `${method} ${path} has a summary`)
+      t.ok(op.description, `${method} ${path} has a description`)
+      if (!path.startsWith('/healthz') && !path.startsWith('/readyz')) t.match(op.description, /`[A-Za-z]+`|Intercom/, `${method} ${path} names the Intercom operation`)
+      const media = op.requestBody?.content?.['application/json']
+      if (media) t.ok(media.example ?? media.examples, `${method} ${path} has a body example`)
+    }
+  }
+  t.ok(operations >= 12, `${operations} operations documented`)
+  t.ok(doc.components.schemas.Problem, 'Problem is one shared component')
+  t.ok(doc.components.schemas.Contact, 'Contact is one shared component')
+})
+
+test('GET /openapi.json, /openapi.yaml and /docs are served', async (t) => {
+  const { app } = await build(t)
+  const j = await app.inject({ method: 'GET', url: '/openapi.json' })
+  t.equal(j.statusCode, 200)
+  t.equal(JSON.parse(j.body).openapi, '3.1.0')
+  const y = await app.inject({ method: 'GET', url: '/openapi.yaml' })
+  t.equal(y.statusCode, 200)
+  t.match(y.headers['content-type'], /yaml/)
+  const docs = await app.inject({ method: 'GET', url: '/docs/' })
+  t.equal(docs.statusCode, 200)
+  t.match(docs.body, /swagger/i)
+})
