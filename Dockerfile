@@ -1,0 +1,32 @@
+# syntax=docker/dockerfile:1
+# Multi-stage build: compile TypeScript with dev dependencies, then run on production ones only.
+
+FROM node:22-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY routes ./routes
+COPY schemas ./schemas
+RUN npm run build
+
+FROM node:22-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+COPY --from=build /app/dist ./dist
+# The vendored Intercom OpenAPI description (MIT, see spec/intercom/LICENSE.md): used by the
+# sandbox emulator and the operation catalog.
+COPY spec ./spec
+COPY openapi.yaml LICENSE* ./
+USER node
+EXPOSE 3000
+# node:22 has fetch; a failing probe exits 1.
+HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# Node runs as PID 1 directly (no npm in between) so SIGTERM reaches close-with-grace.
+CMD ["node", "dist/src/server.js"]
