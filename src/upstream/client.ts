@@ -13,6 +13,7 @@ import type { Dispatcher } from 'undici'
 import { createDispatcher, type DispatcherOptions, type UpstreamDispatcher } from './dispatcher.js'
 import { classifyNetworkError, UpstreamHttpError, UpstreamNetworkError, type CallInfo } from './errors.js'
 import { toQueryString } from './path.js'
+import { Observers, type UpstreamObserver } from './observer.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS'
 
@@ -63,6 +64,8 @@ export interface IntercomClientOptions extends Omit<DispatcherOptions, 'origin'>
 export class IntercomClient {
   readonly origin: string
   readonly version: string
+  /** Everyone listening to upstream events (metrics, logs). */
+  readonly observers = new Observers()
   private readonly upstream: UpstreamDispatcher
   private readonly authorization: string
 
@@ -71,6 +74,11 @@ export class IntercomClient {
     this.version = opts.version
     this.authorization = `Bearer ${opts.token}`
     this.upstream = createDispatcher({ ...opts, origin: this.origin })
+  }
+
+  /** Subscribe to upstream events (src/upstream/observer.ts). */
+  addObserver (observer: UpstreamObserver): void {
+    this.observers.add(observer)
   }
 
   /** The headers every upstream request carries. */
@@ -110,10 +118,14 @@ export class IntercomClient {
       })
       text = await res.body.text()
     } catch (err) {
-      throw classifyNetworkError(err, info)
+      const typed = classifyNetworkError(err, info)
+      this.observers.onCall({ operationId: call.operationId, method: call.method, status: null, errorKind: (typed as UpstreamNetworkError).kind, durationMs: performance.now() - started })
+      throw typed
     }
     const resHeaders = res.headers as Record<string, string | string[] | undefined>
-    ctx.log?.debug({ upstream: { operationId: call.operationId, method: call.method, path: call.path, status: res.statusCode, ms: Math.round(performance.now() - started) } }, 'intercom call')
+    const durationMs = performance.now() - started
+    this.observers.onCall({ operationId: call.operationId, method: call.method, status: res.statusCode, durationMs })
+    ctx.log?.debug({ upstream: { operationId: call.operationId, method: call.method, path: call.path, status: res.statusCode, ms: Math.round(durationMs) } }, 'intercom call')
     let data: unknown
     if (text.length > 0) {
       try {

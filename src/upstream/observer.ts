@@ -1,0 +1,35 @@
+/**
+ * Upstream events, for metrics and logs. The client and the dispatcher interceptors report what
+ * happens to each Intercom call; observers (e.g. the metrics plugin) subscribe with
+ * `IntercomClient.addObserver`. Observers must be cheap and must not throw. Units: durations in
+ * milliseconds; `resetAt` in Unix seconds, as Intercom sends it.
+ */
+
+/** What one observer may listen to; every method is optional. */
+export interface UpstreamObserver {
+  /** One call finished: Intercom's final status, or the network error kind when there was none. */
+  onCall?: (e: { operationId: string, method: string, status: number | null, errorKind?: string, durationMs: number }) => void
+  /** An attempt is about to be retried after `delayMs`, for `reason` (e.g. 'status_429', 'connect'). */
+  onRetry?: (e: { operationId: string, method: string, reason: string, attempt: number, delayMs: number }) => void
+  /** A request waited `waitedMs` in the rate-budget queue; `depth` is the queue length after it left. */
+  onQueue?: (e: { workspace: string, depth: number, waitedMs: number }) => void
+  /** Intercom's X-RateLimit-* headers, as last seen for a workspace (a hash of the token, never the token). */
+  onRateLimit?: (e: { workspace: string, limit: number, remaining: number, resetAt: number }) => void
+  /** The shared budget switched between Redis and the local fallback. */
+  onBudgetMode?: (e: { mode: 'redis' | 'local', reason?: string }) => void
+}
+
+/** A fan-out list of observers that is itself an observer. */
+export class Observers implements Required<UpstreamObserver> {
+  private readonly list: UpstreamObserver[] = []
+
+  add (observer: UpstreamObserver): void {
+    this.list.push(observer)
+  }
+
+  onCall (e: Parameters<Required<UpstreamObserver>['onCall']>[0]): void { for (const o of this.list) o.onCall?.(e) }
+  onRetry (e: Parameters<Required<UpstreamObserver>['onRetry']>[0]): void { for (const o of this.list) o.onRetry?.(e) }
+  onQueue (e: Parameters<Required<UpstreamObserver>['onQueue']>[0]): void { for (const o of this.list) o.onQueue?.(e) }
+  onRateLimit (e: Parameters<Required<UpstreamObserver>['onRateLimit']>[0]): void { for (const o of this.list) o.onRateLimit?.(e) }
+  onBudgetMode (e: Parameters<Required<UpstreamObserver>['onBudgetMode']>[0]): void { for (const o of this.list) o.onBudgetMode?.(e) }
+}
