@@ -53,6 +53,14 @@ export function readRateLimit (headers: Record<string, string | string[] | undef
 /** One workspace's window. */
 export interface WindowState { limit: number, remaining: number, resetAtMs: number, /** 0 = not yet known */ periodMs: number }
 
+/**
+ * While a workspace's window is unknown (first call, or a reset passed before the window length
+ * was learned), one call at a time goes out as a probe to learn it; the others wait `PROBE_POLL_MS`
+ * and ask again. A probe that got no answer within `PROBE_TTL_MS` no longer holds the others back.
+ */
+export const PROBE_POLL_MS = 20
+export const PROBE_TTL_MS = 2_000
+
 /** Longest window length believed (Intercom's are 10 s to 1 min). */
 export const MAX_PERIOD_MS = 3_600_000
 
@@ -88,6 +96,7 @@ export const windowMath = {
 export class LocalBudgetStore implements BudgetStore {
   readonly mode = 'local' as const
   private readonly windows = new Map<string, WindowState>()
+  private readonly probes = new Map<string, number>()
   constructor (private readonly share = 1) {}
 
   /** The current state of a workspace (tests, /readyz). */
@@ -102,10 +111,15 @@ export class LocalBudgetStore implements BudgetStore {
 
   /** Synchronous `take`. */
   takeSync (workspace: string, now: number): number {
-    const s = this.windows.get(workspace)
-    if (s === undefined) return 0
-    if (!windowMath.roll(s, now)) {
+    let s = this.windows.get(workspace)
+    if (s !== undefined && !windowMath.roll(s, now)) {
       this.windows.delete(workspace)
+      s = undefined
+    }
+    if (s === undefined) {
+      const probe = this.probes.get(workspace)
+      if (probe !== undefined && now - probe < PROBE_TTL_MS) return PROBE_POLL_MS
+      this.probes.set(workspace, now)
       return 0
     }
     if (s.remaining > 0) {
@@ -123,6 +137,7 @@ export class LocalBudgetStore implements BudgetStore {
   learnSync (workspace: string, obs: RateLimitObservation): void {
     const cap = this.share >= 1 ? Infinity : Math.max(1, Math.floor(obs.limit * this.share))
     this.windows.set(workspace, windowMath.learn(this.windows.get(workspace), obs, cap))
+    this.probes.delete(workspace)
   }
 
   shape (workspace: string): { limit: number, periodMs: number } | undefined {

@@ -12,7 +12,7 @@
  * back (`onBudgetMode({ mode: 'redis' })`). No call fails because Redis did.
  */
 import { Redis } from 'ioredis'
-import { LocalBudgetStore, type BudgetStore, type RateLimitObservation } from './rate-budget.js'
+import { LocalBudgetStore, PROBE_POLL_MS, PROBE_TTL_MS, type BudgetStore, type RateLimitObservation } from './rate-budget.js'
 import type { UpstreamObserver } from './observer.js'
 
 /** How long an idle workspace's window stays in Redis. */
@@ -20,11 +20,18 @@ export const KEY_TTL_MS = 120_000
 
 const TAKE = `
 local s = redis.call('HMGET', KEYS[1], 'limit', 'remaining', 'reset', 'period')
-if not s[1] then return 0 end
 local now = tonumber(ARGV[1])
+if not s[1] then
+  if redis.call('SET', KEYS[2], now, 'PX', ARGV[3], 'NX') then return 0 end
+  return tonumber(ARGV[4])
+end
 local limit = tonumber(s[1]); local rem = tonumber(s[2]); local reset = tonumber(s[3]); local period = tonumber(s[4])
 if now >= reset then
-  if period <= 0 then redis.call('DEL', KEYS[1]); return 0 end
+  if period <= 0 then
+    redis.call('DEL', KEYS[1])
+    if redis.call('SET', KEYS[2], now, 'PX', ARGV[3], 'NX') then return 0 end
+    return tonumber(ARGV[4])
+  end
   reset = reset + (math.floor((now - reset) / period) + 1) * period
   rem = limit
 end
@@ -62,12 +69,13 @@ else
   end
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('DEL', KEYS[2])
 return 1
 `
 
 type BudgetRedis = Redis & {
-  budgetTake: (key: string, now: number, ttl: number) => Promise<number>
-  budgetLearn: (key: string, limit: number, remaining: number, reset: number, ttl: number, maxPeriod: number) => Promise<number>
+  budgetTake: (key: string, probeKey: string, now: number, ttl: number, probeTtl: number, probePoll: number) => Promise<number>
+  budgetLearn: (key: string, probeKey: string, limit: number, remaining: number, reset: number, ttl: number, maxPeriod: number) => Promise<number>
 }
 
 /** Options of the Redis budget store. */
@@ -104,8 +112,8 @@ export class RedisBudgetStore implements BudgetStore {
       retryStrategy: (times) => Math.min(times * 100, 1_000),
       lazyConnect: false
     })
-    redis.defineCommand('budgetTake', { numberOfKeys: 1, lua: TAKE })
-    redis.defineCommand('budgetLearn', { numberOfKeys: 1, lua: LEARN })
+    redis.defineCommand('budgetTake', { numberOfKeys: 2, lua: TAKE })
+    redis.defineCommand('budgetLearn', { numberOfKeys: 2, lua: LEARN })
     redis.on('error', (err: Error) => { this.toLocal(err.message) })
     redis.on('ready', () => { this.everReady = true; this.toRedis() })
     this.redis = redis as BudgetRedis
@@ -137,10 +145,14 @@ export class RedisBudgetStore implements BudgetStore {
     return `budget:${workspace}`
   }
 
+  private probeKey (workspace: string): string {
+    return `probe:${workspace}`
+  }
+
   async take (workspace: string, now: number): Promise<number> {
     if (this.current === 'redis' && this.redis.status === 'ready') {
       try {
-        return Number(await this.redis.budgetTake(this.key(workspace), now, KEY_TTL_MS))
+        return Number(await this.redis.budgetTake(this.key(workspace), this.probeKey(workspace), now, KEY_TTL_MS, PROBE_TTL_MS, PROBE_POLL_MS))
       } catch (err) {
         this.toLocal((err as Error).message)
       }
@@ -157,7 +169,7 @@ export class RedisBudgetStore implements BudgetStore {
     this.shapes.set(workspace, { limit: obs.limit, periodMs: local?.periodMs || prev?.periodMs || 0 })
     if (this.current !== 'redis' || this.redis.status !== 'ready') return
     try {
-      await this.redis.budgetLearn(this.key(workspace), obs.limit, obs.remaining, obs.resetAtMs, KEY_TTL_MS, 3_600_000)
+      await this.redis.budgetLearn(this.key(workspace), this.probeKey(workspace), obs.limit, obs.remaining, obs.resetAtMs, KEY_TTL_MS, 3_600_000)
     } catch (err) {
       this.toLocal((err as Error).message)
     }
