@@ -224,6 +224,7 @@ export class RateBudget {
       return Promise.reject(new RateBudgetExhaustedError(deadlineAt !== undefined && deadlineAt <= now + this.opts.maxWaitMs ? 'deadline' : 'max_wait', expected - now))
     }
     const l = lane
+    if (signal?.aborted === true) return Promise.reject(signal.reason)
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
         enqueuedAt: now,
