@@ -13,6 +13,7 @@ import { validatorCompiler } from './validation.js'
 import problemDetails from './plugins/problem-details.js'
 import swaggerPlugin from './plugins/swagger.js'
 import upstream from './plugins/upstream.js'
+import deadline from './plugins/deadline.js'
 import { ProblemSchema } from '../schemas/common.js'
 import { ContactListSchema, ContactSchema, UpsertResultSchema } from '../schemas/contacts.js'
 import { ConversationSchema, MessageSchema } from '../schemas/conversations.js'
@@ -70,6 +71,7 @@ export default fp<{ config: AppConfig }>(async function app (fastify: FastifyIns
   await fastify.register(problemDetails)
   await fastify.register(swaggerPlugin)
   await fastify.register(upstream, { config })
+  await fastify.register(deadline, { defaultMs: config.policy.requestDeadlineMs })
 
   await fastify.register(healthRoutes, { readinessCacheMs: config.readinessCacheMs, sandbox: config.intercom.sandbox })
   await fastify.register(contactsRoutes, { prefix: '/contacts' })
