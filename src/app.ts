@@ -20,6 +20,13 @@ import { ConversationSchema, MessageSchema } from '../schemas/conversations.js'
 import contactsRoutes from '../routes/contacts/index.js'
 import conversationsRoutes from '../routes/conversations/index.js'
 import passthroughRoutes from '../routes/intercom/index.js'
+import { CompanyListSchema, CompanySchema } from '../schemas/companies.js'
+import { TagListSchema, TagSchema } from '../schemas/tags.js'
+import { NoteListSchema, NoteSchema } from '../schemas/contact-relations.js'
+import contactRelationsRoutes from '../routes/contacts/relations.js'
+import companiesRoutes from '../routes/companies/index.js'
+import tagsRoutes from '../routes/tags/index.js'
+import eventsRoutes from '../routes/events/index.js'
 import healthRoutes from '../routes/health/index.js'
 
 declare module 'fastify' {
@@ -31,6 +38,8 @@ declare module 'fastify' {
 
 /** Shapes with an `$id`, registered once; routes reference them with `Type.Ref('<$id>')`. */
 export const SHARED_SCHEMAS = [ProblemSchema, ContactSchema, ContactListSchema, UpsertResultSchema, ConversationSchema, MessageSchema]
+// Companies, tags and notes (added on their own line so parallel branches merge cleanly).
+;(SHARED_SCHEMAS as object[]).push(CompanySchema, CompanyListSchema, TagSchema, TagListSchema, NoteSchema, NoteListSchema)
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/
 
@@ -77,4 +86,8 @@ export default fp<{ config: AppConfig }>(async function app (fastify: FastifyIns
   await fastify.register(contactsRoutes, { prefix: '/contacts' })
   await fastify.register(conversationsRoutes, { prefix: '/conversations' })
   await fastify.register(passthroughRoutes, { prefix: '/intercom' })
+  await fastify.register(contactRelationsRoutes, { prefix: '/contacts' })
+  await fastify.register(companiesRoutes, { prefix: '/companies' })
+  await fastify.register(tagsRoutes, { prefix: '/tags' })
+  await fastify.register(eventsRoutes, { prefix: '/events' })
 }, { name: 'intercom-facade' })

@@ -31,6 +31,8 @@ export interface SpecPatch {
   apply: (doc: Record<string, unknown>) => void
 }
 
+import { ROUTES_A_SPEC_PATCHES } from './spec-patch-routes-a.js'
+
 type Node = Record<string, unknown>
 
 /** Walk `path` from `doc`; throw if any step is missing (the spec changed and the patch must be reviewed). */
@@ -99,7 +101,8 @@ export const SPEC_PATCHES: SpecPatch[] = [
         }
       }
     }
-  }
+  },
+  ...ROUTES_A_SPEC_PATCHES
 ]
 
 /** Apply every {@link SPEC_PATCHES} entry to a parsed OpenAPI document, in place. Returns the document. */
