@@ -15,7 +15,7 @@ import swaggerPlugin from './plugins/swagger.js'
 import upstream from './plugins/upstream.js'
 import { ProblemSchema } from '../schemas/common.js'
 import { ContactListSchema, ContactSchema, UpsertResultSchema } from '../schemas/contacts.js'
-import { ConversationSchema, MessageSchema } from '../schemas/conversations.js'
+import { ConversationListSchema, ConversationSchema, MessageSchema } from '../schemas/conversations.js'
 import contactsRoutes from '../routes/contacts/index.js'
 import conversationsRoutes from '../routes/conversations/index.js'
 import passthroughRoutes from '../routes/intercom/index.js'
@@ -29,7 +29,7 @@ declare module 'fastify' {
 }
 
 /** Shapes with an `$id`, registered once; routes reference them with `Type.Ref('<$id>')`. */
-export const SHARED_SCHEMAS = [ProblemSchema, ContactSchema, ContactListSchema, UpsertResultSchema, ConversationSchema, MessageSchema]
+export const SHARED_SCHEMAS = [ProblemSchema, ContactSchema, ContactListSchema, UpsertResultSchema, ConversationSchema, MessageSchema, ConversationListSchema]
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/
 

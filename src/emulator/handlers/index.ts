@@ -6,13 +6,15 @@
 import { adminHandlers } from './admins.js'
 import { contactHandlers } from './contacts.js'
 import { conversationHandlers } from './conversations.js'
+import { conversationManageHandlers } from './conversations-manage.js'
 import type { HandlerEntry, OperationHandler } from './types.js'
 
 /** All implemented operations. */
 export const HANDLER_TABLE: readonly HandlerEntry[] = [
   ...adminHandlers,
   ...contactHandlers,
-  ...conversationHandlers
+  ...conversationHandlers,
+  ...conversationManageHandlers
 ]
 
 /**
