@@ -16,8 +16,12 @@ import upstream from './plugins/upstream.js'
 import { ProblemSchema } from '../schemas/common.js'
 import { ContactListSchema, ContactSchema, UpsertResultSchema } from '../schemas/contacts.js'
 import { ConversationListSchema, ConversationSchema, MessageSchema } from '../schemas/conversations.js'
+import { AdminListSchema, AdminSchema, TeamListSchema, TeamSchema } from '../schemas/admins.js'
 import contactsRoutes from '../routes/contacts/index.js'
 import conversationsRoutes from '../routes/conversations/index.js'
+import adminsRoutes from '../routes/admins/index.js'
+import meRoutes from '../routes/me/index.js'
+import teamsRoutes from '../routes/teams/index.js'
 import passthroughRoutes from '../routes/intercom/index.js'
 import healthRoutes from '../routes/health/index.js'
 
@@ -29,7 +33,7 @@ declare module 'fastify' {
 }
 
 /** Shapes with an `$id`, registered once; routes reference them with `Type.Ref('<$id>')`. */
-export const SHARED_SCHEMAS = [ProblemSchema, ContactSchema, ContactListSchema, UpsertResultSchema, ConversationSchema, MessageSchema, ConversationListSchema]
+export const SHARED_SCHEMAS = [ProblemSchema, ContactSchema, ContactListSchema, UpsertResultSchema, ConversationSchema, MessageSchema, ConversationListSchema, AdminSchema, AdminListSchema, TeamSchema, TeamListSchema]
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/
 
@@ -74,5 +78,8 @@ export default fp<{ config: AppConfig }>(async function app (fastify: FastifyIns
   await fastify.register(healthRoutes, { readinessCacheMs: config.readinessCacheMs, sandbox: config.intercom.sandbox })
   await fastify.register(contactsRoutes, { prefix: '/contacts' })
   await fastify.register(conversationsRoutes, { prefix: '/conversations' })
+  await fastify.register(adminsRoutes, { prefix: '/admins' })
+  await fastify.register(meRoutes, { prefix: '/me' })
+  await fastify.register(teamsRoutes, { prefix: '/teams' })
   await fastify.register(passthroughRoutes, { prefix: '/intercom' })
 }, { name: 'intercom-facade' })
