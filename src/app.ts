@@ -22,6 +22,7 @@ import conversationsRoutes from '../routes/conversations/index.js'
 import adminsRoutes from '../routes/admins/index.js'
 import meRoutes from '../routes/me/index.js'
 import teamsRoutes from '../routes/teams/index.js'
+import messagesRoutes from '../routes/messages/index.js'
 import passthroughRoutes from '../routes/intercom/index.js'
 import healthRoutes from '../routes/health/index.js'
 
@@ -81,5 +82,6 @@ export default fp<{ config: AppConfig }>(async function app (fastify: FastifyIns
   await fastify.register(adminsRoutes, { prefix: '/admins' })
   await fastify.register(meRoutes, { prefix: '/me' })
   await fastify.register(teamsRoutes, { prefix: '/teams' })
+  await fastify.register(messagesRoutes, { prefix: '/messages' })
   await fastify.register(passthroughRoutes, { prefix: '/intercom' })
 }, { name: 'intercom-facade' })

@@ -7,6 +7,7 @@ import { adminHandlers } from './admins.js'
 import { contactHandlers } from './contacts.js'
 import { conversationHandlers } from './conversations.js'
 import { conversationManageHandlers } from './conversations-manage.js'
+import { messageHandlers } from './messages.js'
 import type { HandlerEntry, OperationHandler } from './types.js'
 
 /** All implemented operations. */
@@ -14,7 +15,8 @@ export const HANDLER_TABLE: readonly HandlerEntry[] = [
   ...adminHandlers,
   ...contactHandlers,
   ...conversationHandlers,
-  ...conversationManageHandlers
+  ...conversationManageHandlers,
+  ...messageHandlers
 ]
 
 /**
