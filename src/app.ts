@@ -17,12 +17,14 @@ import { ProblemSchema } from '../schemas/common.js'
 import { ContactListSchema, ContactSchema, UpsertResultSchema } from '../schemas/contacts.js'
 import { ConversationListSchema, ConversationSchema, MessageSchema } from '../schemas/conversations.js'
 import { AdminListSchema, AdminSchema, TeamListSchema, TeamSchema } from '../schemas/admins.js'
+import { TicketListSchema, TicketSchema } from '../schemas/tickets.js'
 import contactsRoutes from '../routes/contacts/index.js'
 import conversationsRoutes from '../routes/conversations/index.js'
 import adminsRoutes from '../routes/admins/index.js'
 import meRoutes from '../routes/me/index.js'
 import teamsRoutes from '../routes/teams/index.js'
 import messagesRoutes from '../routes/messages/index.js'
+import ticketsRoutes from '../routes/tickets/index.js'
 import passthroughRoutes from '../routes/intercom/index.js'
 import healthRoutes from '../routes/health/index.js'
 
@@ -34,7 +36,7 @@ declare module 'fastify' {
 }
 
 /** Shapes with an `$id`, registered once; routes reference them with `Type.Ref('<$id>')`. */
-export const SHARED_SCHEMAS = [ProblemSchema, ContactSchema, ContactListSchema, UpsertResultSchema, ConversationSchema, MessageSchema, ConversationListSchema, AdminSchema, AdminListSchema, TeamSchema, TeamListSchema]
+export const SHARED_SCHEMAS = [ProblemSchema, ContactSchema, ContactListSchema, UpsertResultSchema, ConversationSchema, MessageSchema, ConversationListSchema, AdminSchema, AdminListSchema, TeamSchema, TeamListSchema, TicketSchema, TicketListSchema]
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/
 
@@ -83,5 +85,6 @@ export default fp<{ config: AppConfig }>(async function app (fastify: FastifyIns
   await fastify.register(meRoutes, { prefix: '/me' })
   await fastify.register(teamsRoutes, { prefix: '/teams' })
   await fastify.register(messagesRoutes, { prefix: '/messages' })
+  await fastify.register(ticketsRoutes, { prefix: '/tickets' })
   await fastify.register(passthroughRoutes, { prefix: '/intercom' })
 }, { name: 'intercom-facade' })

@@ -8,6 +8,7 @@ import { contactHandlers } from './contacts.js'
 import { conversationHandlers } from './conversations.js'
 import { conversationManageHandlers } from './conversations-manage.js'
 import { messageHandlers } from './messages.js'
+import { ticketHandlers } from './tickets.js'
 import type { HandlerEntry, OperationHandler } from './types.js'
 
 /** All implemented operations. */
@@ -16,7 +17,8 @@ export const HANDLER_TABLE: readonly HandlerEntry[] = [
   ...contactHandlers,
   ...conversationHandlers,
   ...conversationManageHandlers,
-  ...messageHandlers
+  ...messageHandlers,
+  ...ticketHandlers
 ]
 
 /**
