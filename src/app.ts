@@ -18,6 +18,7 @@ import { ContactListSchema, ContactSchema, UpsertResultSchema } from '../schemas
 import { ConversationListSchema, ConversationSchema, MessageSchema } from '../schemas/conversations.js'
 import { AdminListSchema, AdminSchema, TeamListSchema, TeamSchema } from '../schemas/admins.js'
 import { TicketListSchema, TicketSchema } from '../schemas/tickets.js'
+import { ArticleListSchema, ArticleSchema } from '../schemas/articles.js'
 import contactsRoutes from '../routes/contacts/index.js'
 import conversationsRoutes from '../routes/conversations/index.js'
 import adminsRoutes from '../routes/admins/index.js'
@@ -25,6 +26,7 @@ import meRoutes from '../routes/me/index.js'
 import teamsRoutes from '../routes/teams/index.js'
 import messagesRoutes from '../routes/messages/index.js'
 import ticketsRoutes from '../routes/tickets/index.js'
+import articlesRoutes from '../routes/articles/index.js'
 import passthroughRoutes from '../routes/intercom/index.js'
 import healthRoutes from '../routes/health/index.js'
 
@@ -36,7 +38,7 @@ declare module 'fastify' {
 }
 
 /** Shapes with an `$id`, registered once; routes reference them with `Type.Ref('<$id>')`. */
-export const SHARED_SCHEMAS = [ProblemSchema, ContactSchema, ContactListSchema, UpsertResultSchema, ConversationSchema, MessageSchema, ConversationListSchema, AdminSchema, AdminListSchema, TeamSchema, TeamListSchema, TicketSchema, TicketListSchema]
+export const SHARED_SCHEMAS = [ProblemSchema, ContactSchema, ContactListSchema, UpsertResultSchema, ConversationSchema, MessageSchema, ConversationListSchema, AdminSchema, AdminListSchema, TeamSchema, TeamListSchema, TicketSchema, TicketListSchema, ArticleSchema, ArticleListSchema]
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/
 
@@ -86,5 +88,6 @@ export default fp<{ config: AppConfig }>(async function app (fastify: FastifyIns
   await fastify.register(teamsRoutes, { prefix: '/teams' })
   await fastify.register(messagesRoutes, { prefix: '/messages' })
   await fastify.register(ticketsRoutes, { prefix: '/tickets' })
+  await fastify.register(articlesRoutes, { prefix: '/articles' })
   await fastify.register(passthroughRoutes, { prefix: '/intercom' })
 }, { name: 'intercom-facade' })

@@ -9,6 +9,7 @@ import { conversationHandlers } from './conversations.js'
 import { conversationManageHandlers } from './conversations-manage.js'
 import { messageHandlers } from './messages.js'
 import { ticketHandlers } from './tickets.js'
+import { articleHandlers } from './articles.js'
 import type { HandlerEntry, OperationHandler } from './types.js'
 
 /** All implemented operations. */
@@ -18,7 +19,8 @@ export const HANDLER_TABLE: readonly HandlerEntry[] = [
   ...conversationHandlers,
   ...conversationManageHandlers,
   ...messageHandlers,
-  ...ticketHandlers
+  ...ticketHandlers,
+  ...articleHandlers
 ]
 
 /**
