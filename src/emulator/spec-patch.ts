@@ -102,6 +102,23 @@ export const SPEC_PATCHES: SpecPatch[] = [
       }
     }
   },
+  {
+    target: '/paths/~1articles/get/parameters',
+    reason: 'listArticles: the description declares no query parameters, yet Intercom pages articles by page ' +
+      'number (the answer carries `pages: { page, per_page, total_pages }`) and takes `page` and `per_page` ' +
+      '(Intercom\'s own client, intercom-client 6.4 ListArticlesRequest: page, per_page default 15). Declare both ' +
+      'as integers, so the emulator accepts the page requests Intercom accepts.',
+    apply: (doc) => {
+      const get = at(doc, ['paths', '/articles', 'get'])
+      const params = get.parameters
+      if (!Array.isArray(params)) throw new Error('spec patch: listArticles has no parameter list')
+      if (params.some((p: Node) => p.name === 'page' || p.name === 'per_page')) throw new Error('spec patch: listArticles now declares page/per_page; drop this patch')
+      params.push(
+        { name: 'page', in: 'query', required: false, description: 'The page of results to fetch (default 1).', schema: { type: 'integer', minimum: 1 } },
+        { name: 'per_page', in: 'query', required: false, description: 'Results per page (default 15).', schema: { type: 'integer', minimum: 1, maximum: 150 } }
+      )
+    }
+  },
   ...ROUTES_A_SPEC_PATCHES
 ]
 
