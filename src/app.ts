@@ -19,6 +19,8 @@ import { ConversationSchema, MessageSchema } from '../schemas/conversations.js'
 import contactsRoutes from '../routes/contacts/index.js'
 import conversationsRoutes from '../routes/conversations/index.js'
 import passthroughRoutes from '../routes/intercom/index.js'
+import operationsRoutes from '../routes/intercom-operations/index.js'
+import { OperationListSchema, OperationSchema } from '../schemas/operations.js'
 import healthRoutes from '../routes/health/index.js'
 
 declare module 'fastify' {
@@ -30,6 +32,8 @@ declare module 'fastify' {
 
 /** Shapes with an `$id`, registered once; routes reference them with `Type.Ref('<$id>')`. */
 export const SHARED_SCHEMAS = [ProblemSchema, ContactSchema, ContactListSchema, UpsertResultSchema, ConversationSchema, MessageSchema]
+// The operation catalog's shapes (a line of its own so that merges with other routes' schemas stay clean).
+;(SHARED_SCHEMAS as object[]).push(OperationSchema, OperationListSchema)
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/
 
@@ -75,4 +79,5 @@ export default fp<{ config: AppConfig }>(async function app (fastify: FastifyIns
   await fastify.register(contactsRoutes, { prefix: '/contacts' })
   await fastify.register(conversationsRoutes, { prefix: '/conversations' })
   await fastify.register(passthroughRoutes, { prefix: '/intercom' })
+  await fastify.register(operationsRoutes, { prefix: '/intercom/operations' })
 }, { name: 'intercom-facade' })
