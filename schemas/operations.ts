@@ -51,5 +51,11 @@ export const OperationCallBodySchema = Type.Object({
   path: Type.Optional(Type.Record(Type.String({ maxLength: 100 }), PathValueSchema, { description: 'Path parameters by name, e.g. { "contact_id": "6762f0dd..." }' })),
   query: Type.Optional(Type.Record(Type.String({ maxLength: 100 }), QueryValueSchema, { description: 'Query parameters by name, e.g. { "per_page": 50 }' })),
   body: Type.Optional(Type.Unknown({ description: "The JSON request body, validated against the operation's requestBody schema" }))
-}, { additionalProperties: false })
+}, {
+  additionalProperties: false,
+  examples: [
+    { path: { contact_id: '6762f0dd1bb69f9f2193bb83' }, body: { id: '7522907' } },
+    { query: { include_count: true } }
+  ]
+})
 export type OperationCallBody = Static<typeof OperationCallBodySchema>

@@ -12,28 +12,30 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { problemResponse, upstreamErrorResponses } from '../../schemas/common.js'
-import { OperationCallBodySchema, OperationListQuerySchema, OperationParamsSchema } from '../../schemas/operations.js'
+import { OperationCallBodySchema, OperationListQuerySchema, OperationParamsSchema, type OperationListQuery } from '../../schemas/operations.js'
 import { InvalidInputError } from '../../src/errors.js'
 import { UnknownOperationError, loadCatalog, prepareCall } from '../../src/facade/operations.js'
 
-const tags = ['operations']
+const tags = ['catalog']
 
 const operations: FastifyPluginAsyncTypebox = async function (fastify) {
-  fastify.get('/', {
-    schema: {
-      tags,
-      operationId: 'listIntercomOperations',
-      summary: 'List every Intercom operation',
-      description: 'Every operation of the vendored Intercom 2.14 OpenAPI description (146): operationId, method, path template, summary and tags, in the description\'s order; `?tag=` keeps one Intercom tag. Calls nothing upstream. Call any of them with POST /intercom/operations/{operationId}.',
-      querystring: OperationListQuerySchema,
-      response: { 200: Type.Ref('IntercomOperationList'), 400: problemResponse('Invalid query') }
-    }
-  }, async function (request) {
+  const listSchema = {
+    tags,
+    operationId: 'listIntercomOperations',
+    summary: 'List every Intercom operation',
+    description: 'Every operation of the vendored Intercom 2.14 OpenAPI description (146): operationId, method, path template, summary and tags, in the description\'s order; `?tag=` keeps one Intercom tag. Calls nothing upstream. Call any of them with POST /intercom/operations/{operationId}.',
+    querystring: OperationListQuerySchema,
+    response: { 200: Type.Ref('IntercomOperationList'), 400: problemResponse('Invalid query') }
+  }
+  const list = async function (request: { query: OperationListQuery }) {
     const { entries } = await loadCatalog()
     const tag = request.query.tag?.toLowerCase()
     const data = tag === undefined ? entries : entries.filter((e) => e.tags.some((t) => t.toLowerCase() === tag))
     return { data, total_count: data.length, next_cursor: null }
-  })
+  }
+  // /intercom/operations itself (documented) and the same with a trailing slash (hidden).
+  fastify.get('/', { prefixTrailingSlash: 'no-slash', schema: listSchema }, list)
+  fastify.get('/', { prefixTrailingSlash: 'slash', schema: { ...listSchema, hide: true } }, list)
 
   fastify.post('/:operationId', {
     schema: {

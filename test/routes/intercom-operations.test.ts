@@ -50,6 +50,10 @@ test('GET /intercom/operations lists every operation of the vendored description
   t.ok(some.every((o) => o.tags.includes('Contacts')))
   t.equal(json(tagged).total_count, some.length)
 
+  const slash = await app.inject({ method: 'GET', url: '/intercom/operations/?tag=Contacts' })
+  t.equal(slash.statusCode, 200, 'the trailing-slash form is the same listing')
+  t.equal(json(slash).total_count, some.length)
+
   const bad = await app.inject({ method: 'GET', url: '/intercom/operations?per_page=5' })
   t.equal(bad.statusCode, 400, 'unknown query parameters are refused')
   t.equal(emulator.requests.length, 0)
@@ -207,4 +211,44 @@ test('Intercom errors through the catalog are mapped like every route', async (t
   t.equal(res.statusCode, 409)
   t.match(json(res), { status: 409, upstream: { status: 409 } })
   upstream(t, emulator)
+})
+
+/** A value for a parameter from Intercom's own description: its example, else one of its type. */
+function exampleValue (p: { example?: unknown, schema?: { example?: unknown, type?: string } }): unknown {
+  if (p.example !== undefined) return p.example
+  if (p.schema?.example !== undefined) return p.schema.example
+  return p.schema?.type === 'integer' || p.schema?.type === 'number' ? 1 : p.schema?.type === 'boolean' ? true : 'abc'
+}
+
+test('every operation, called with its own examples: what the catalog sends, Intercom\'s schema accepts', async (t) => {
+  const { app, emulator } = await build(t)
+  const spec = await loadIntercomSpec()
+  let sent = 0
+  const refused: string[] = []
+  for (const [operationId, op] of spec.operations) {
+    const params = (op.parameters ?? []) as Array<{ in: string, name: string, required?: boolean, example?: unknown, schema?: { example?: unknown, type?: string } }>
+    const path: Record<string, unknown> = {}
+    const query: Record<string, unknown> = {}
+    for (const p of params) {
+      if (p.in === 'path') path[p.name] = exampleValue(p)
+      if (p.in === 'query' && p.required === true) query[p.name] = exampleValue(p)
+    }
+    const media = (op.requestBody as { content?: Record<string, { examples?: Record<string, { value?: unknown }>, example?: unknown }> } | undefined)?.content?.['application/json']
+    const body = media === undefined ? undefined : (Object.values(media.examples ?? {})[0]?.value ?? media.example ?? {})
+    emulator.resetRecords()
+    const res = await app.inject(call(operationId, { path, query, ...(body === undefined ? {} : { body }) }))
+    if (res.statusCode === 400 && json(res).code === 'VALIDATION_ERROR') {
+      refused.push(`${operationId} (${(json(res).errors as Array<{ field: string, message: string }>).map((e) => `${e.field} ${e.message}`).join('; ')})`)
+      t.equal(emulator.requests.length, 0, `${operationId}: refused by the catalog, nothing sent`)
+      continue
+    }
+    sent++
+    t.equal(emulator.requests.length, 1, `${operationId}: one upstream request`)
+    const rec = emulator.requests[0]
+    t.equal(rec?.operationId, operationId, `${operationId}: Intercom's router sees the same operation`)
+    t.equal(rec?.method, op.method.toUpperCase(), `${operationId}: method`)
+    t.same(emulator.violations, [], `${operationId}: the emulator found nothing Intercom would refuse`)
+  }
+  t.comment(`${sent} of ${spec.operations.size} operations called end to end through the catalog; refused by validation: ${refused.join(', ')}`)
+  t.ok(sent >= 100, `${sent} operations called end to end`)
 })
