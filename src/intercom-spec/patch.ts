@@ -1,8 +1,8 @@
 /**
  * Corrections to Intercom's OpenAPI 2.14 description (spec/intercom/api.intercom.io.2.14.yaml),
- * applied to the parsed document at load time, before the request validator is built.
+ * applied to the parsed document at load time (load.ts), before the request validator is built.
  *
- * Each entry fixes one defect that would make the emulator reject (or fail to validate) a request
+ * Each entry fixes one defect that would make the emulator or the operation catalog reject (or fail to validate) a request
  * the real Intercom accepts. Validation is never loosened as a whole: a patch touches one schema
  * node and says why. A patch whose target is missing throws, so a spec upgrade cannot silently
  * drop a correction.
