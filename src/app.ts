@@ -36,6 +36,8 @@ import contactRelationsRoutes from '../routes/contacts/relations.js'
 import companiesRoutes from '../routes/companies/index.js'
 import tagsRoutes from '../routes/tags/index.js'
 import eventsRoutes from '../routes/events/index.js'
+import operationsRoutes from '../routes/intercom-operations/index.js'
+import { OperationListSchema, OperationSchema } from '../schemas/operations.js'
 import healthRoutes from '../routes/health/index.js'
 
 declare module 'fastify' {
@@ -52,7 +54,8 @@ export const SHARED_SCHEMAS = [
   CompanySchema, CompanyListSchema, TagSchema, TagListSchema, NoteSchema, NoteListSchema,
   ConversationSchema, ConversationListSchema, MessageSchema,
   AdminSchema, AdminListSchema, TeamSchema, TeamListSchema,
-  TicketSchema, TicketListSchema, ArticleSchema, ArticleListSchema
+  TicketSchema, TicketListSchema, ArticleSchema, ArticleListSchema,
+  OperationSchema, OperationListSchema
 ]
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/
@@ -110,4 +113,5 @@ export default fp<{ config: AppConfig }>(async function app (fastify: FastifyIns
   await fastify.register(companiesRoutes, { prefix: '/companies' })
   await fastify.register(tagsRoutes, { prefix: '/tags' })
   await fastify.register(eventsRoutes, { prefix: '/events' })
+  await fastify.register(operationsRoutes, { prefix: '/intercom/operations' })
 }, { name: 'intercom-facade' })

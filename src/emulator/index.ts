@@ -5,11 +5,12 @@
  * operations in handlers/ (GET /me, contacts CRUD + search, conversations create / retrieve / reply):
  * Bearer-token auth, Intercom error lists, X-RateLimit-* headers, `x-request-id`, 409 on duplicate
  * contacts, a search index that lags writes by `searchLagMs`. Each request is recorded, validated
- * against Intercom's OpenAPI 2.14 description (spec.ts + spec-patch.ts) and may be hit by an injected
+ * against Intercom's OpenAPI 2.14 description (spec.ts + src/intercom-spec) and may be hit by an injected
  * fault first.
  *
  * Per request, in order: record → fault → auth (401) → rate limit (429) → route (404) → JSON body
- * (400) → OpenAPI validation (400 + `violations`) → handler.
+ * (400) → OpenAPI validation (400 + `violations`) → handler, or, for a specified operation without
+ * one, the description's example answer for its success status (intercom-spec/examples.ts).
  */
 import { randomBytes, randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -22,6 +23,7 @@ import { Reply } from './handlers/types.js'
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js'
 import { seedStore } from './seed.js'
 import { describeValidationErrors, loadSpec } from './spec.js'
+import { exampleResponse, type ExampleResponse } from '../intercom-spec/examples.js'
 import { EmulatorStore } from './store.js'
 
 export { EmulatorStore } from './store.js'
@@ -153,6 +155,12 @@ export async function buildEmulatorApp (options: EmulatorOptions & { token: stri
   const limiter = new RateLimiter(options.rateLimit as RateLimitOptions | undefined)
   const faults = new FaultList()
   const maxRecords = options.maxRecords ?? Infinity
+  const examples = new Map<string, ExampleResponse | undefined>()
+  /** The spec's example answer for an operation without a handler (memoised). */
+  const exampleFor = (operationId: string): ExampleResponse | undefined => {
+    if (!examples.has(operationId)) examples.set(operationId, exampleResponse(spec.document, operationId))
+    return examples.get(operationId)
+  }
 
   const core: EmulatorCore = {
     token: options.token,
@@ -299,6 +307,12 @@ export async function buildEmulatorApp (options: EmulatorOptions & { token: stri
     }
     const handler = handlers.get(route.operationId)
     if (handler === undefined) {
+      // Specified but not emulated: answer the spec's example for its success status.
+      const example = exampleFor(route.operationId)
+      if (example !== undefined) {
+        send(example.status, example.body, rl)
+        return
+      }
       request.log.warn({ operationId: route.operationId }, 'emulator: operation not implemented')
       fail(404, 'not_found', 'Resource Not Found', rl)
       return
