@@ -36,10 +36,10 @@ async function walk (app: FastifyInstance, path: string, perPage: number): Promi
   let cursor: string | null = null
   let pages = 0
   do {
-    const res = await app.inject({ method: 'GET', url: path, query: cursor === null ? { per_page: String(perPage) } : { per_page: String(perPage), starting_after: cursor } })
+    const res: { statusCode: number, body: string } = await app.inject({ method: 'GET', url: path, query: cursor === null ? { per_page: String(perPage) } : { per_page: String(perPage), starting_after: cursor } })
     if (res.statusCode !== 200) throw new Error(`${path} answered ${res.statusCode}: ${res.body}`)
-    const page = json(res)
-    ids.push(...page.data.map((x: { id: string }) => x.id))
+    const page: { data: Array<{ id: string }>, next_cursor: string | null } = json(res)
+    ids.push(...page.data.map((x) => x.id))
     cursor = page.next_cursor
     pages++
   } while (cursor !== null && pages < 20)
