@@ -12,7 +12,8 @@ const ReadySchema = Type.Object({
   sandbox: Type.Boolean(),
   checks: Type.Object({
     shutting_down: Type.Boolean(),
-    upstream: Type.Object({ ok: Type.Boolean(), detail: Type.String(), checked_at: Type.String({ description: 'ISO 8601' }) })
+    upstream: Type.Object({ ok: Type.Boolean(), detail: Type.String(), checked_at: Type.String({ description: 'ISO 8601' }) }),
+    rate_budget: Type.Optional(Type.Object({ mode: Type.Union([Type.Literal('redis'), Type.Literal('local')], { description: 'redis: shared across replicas; local: in-process (no REDIS_URL, or Redis unreachable: the fallback share)' }), shared: Type.Boolean({ description: 'REDIS_URL is set' }) }))
   })
 })
 
@@ -52,7 +53,11 @@ const health: FastifyPluginAsyncTypebox<HealthOptions> = async function (fastify
     return {
       status: ok ? 'ready' as const : 'not_ready' as const,
       sandbox: opts.sandbox,
-      checks: { shutting_down: fastify.lifecycle.shuttingDown, upstream: { ok: last.ok, detail: last.detail, checked_at: new Date(last.at).toISOString() } }
+      checks: {
+        shutting_down: fastify.lifecycle.shuttingDown,
+        upstream: { ok: last.ok, detail: last.detail, checked_at: new Date(last.at).toISOString() },
+        ...(fastify.intercom.policy ? { rate_budget: { mode: fastify.intercom.policy.budget.store.mode, shared: fastify.intercom.policy.budget.store.constructor.name === 'RedisBudgetStore' } } : {})
+      }
     }
   })
 }
