@@ -11,7 +11,7 @@
  * accepted ÷ (limit × the 1 s windows the run touched); also ÷ elapsed seconds), failed calls, duplicated writes (the emulator counts each
  * write that reached its handler). Results: bench/results/ratelimit.json and a table on stdout.
  *
- * Env: BENCH_CALLS (1000), BENCH_CONCURRENCY (20), BENCH_LIMIT (100), REDIS_URL (else a throwaway
+ * Env: BENCH_CALLS (1000), BENCH_CONCURRENCY (20), BENCH_LIMIT (100), BENCH_VARIANTS (a,b,c), REDIS_URL (else a throwaway
  * redis-server is started; variant (c) is skipped with a note when there is none).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
@@ -26,6 +26,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20)
 const LIMIT = Number(process.env.BENCH_LIMIT ?? 100)
 const READ_SHARE = 0.7
 const SEEDED = 50
+/** Reads sent before measuring, spread over the replicas; not counted. */
+const WARM_UP_CALLS = 30
 const ROOT = new URL('../../', import.meta.url).pathname
 
 interface Result {
@@ -63,7 +65,16 @@ async function freshEmulator (): Promise<{ emulator: Emulator, ids: string[] }> 
   return { emulator, ids }
 }
 
+/** Warm every path (JIT, sockets) with a few reads, then start on a fresh rate-limit window with zeroed counters. */
+async function warmUp (emulator: Emulator, ids: string[], op: Op): Promise<void> {
+  await Promise.all(Array.from({ length: WARM_UP_CALLS }, (_, i) => op(i, 'read', ids[i % ids.length]).catch(() => false)))
+  await new Promise((resolve) => setTimeout(resolve, 1_050 - (Date.now() % 1000)))
+  await new Promise((resolve) => setTimeout(resolve, 1_000 - (Date.now() % 1000)))
+  emulator.resetRecords()
+}
+
 async function drive (variant: string, description: string, emulator: Emulator, ids: string[], op: Op): Promise<Result> {
+  await warmUp(emulator, ids, op)
   const kinds = plan()
   let next = 0
   let failed = 0
@@ -194,16 +205,17 @@ function table (results: Result[]): string {
 const run = Date.now().toString(36)
 const results: Result[] = []
 process.stdout.write(`rate-limit benchmark: ${CALLS} calls (${READ_SHARE * 100}% reads), ${CONCURRENCY} concurrent callers, emulator limit ${LIMIT}/s\n`)
-results.push(await sdkVariant(run))
-results.push(await serviceVariant('b-service', 'this service, 1 replica', 1, run, {}))
-const redis = await throwawayRedis()
+const only = (process.env.BENCH_VARIANTS ?? 'a,b,c').split(',')
+if (only.includes('a')) results.push(await sdkVariant(run))
+if (only.includes('b')) results.push(await serviceVariant('b-service', 'this service, 1 replica', 1, run, {}))
+const redis = only.includes('c') ? await throwawayRedis() : undefined
 if (redis !== undefined) {
   try {
     results.push(await serviceVariant('c-service-x3', 'this service, 3 replicas sharing Redis, round-robin', 3, run, { REDIS_URL: redis.url, REDIS_KEY_PREFIX: `bench-${run}:`, REDIS_FALLBACK_SHARE: '0.33' }))
   } finally {
     redis.stop()
   }
-} else {
+} else if (only.includes('c')) {
   process.stdout.write('variant (c) skipped: no REDIS_URL and no redis-server on PATH (apt-get install redis-server)\n')
 }
 await mkdir(new URL('../results/', import.meta.url), { recursive: true })
