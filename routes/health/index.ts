@@ -6,6 +6,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { UpstreamHttpError } from '../../src/upstream/errors.js'
+import { RedisBudgetStore } from '../../src/upstream/redis-budget.js'
 
 const ReadySchema = Type.Object({
   status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]),
@@ -56,7 +57,7 @@ const health: FastifyPluginAsyncTypebox<HealthOptions> = async function (fastify
       checks: {
         shutting_down: fastify.lifecycle.shuttingDown,
         upstream: { ok: last.ok, detail: last.detail, checked_at: new Date(last.at).toISOString() },
-        ...(fastify.intercom.policy ? { rate_budget: { mode: fastify.intercom.policy.budget.store.mode, shared: fastify.intercom.policy.budget.store.constructor.name === 'RedisBudgetStore' } } : {})
+        ...(fastify.intercom.policy ? { rate_budget: { mode: fastify.intercom.policy.budget.store.mode, shared: fastify.intercom.policy.budget.store instanceof RedisBudgetStore } } : {})
       }
     }
   })

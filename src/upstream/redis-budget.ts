@@ -101,7 +101,7 @@ export interface RedisBudgetOptions {
   keyPrefix: string
   /** Part (0..1] of the workspace budget this replica may use while Redis is away. */
   fallbackShare: number
-  /** A command slower than this counts as Redis unreachable. Default 500 ms. */
+  /** A command slower than this counts as Redis unreachable. Default 1000 ms. */
   commandTimeoutMs?: number
   log?: { warn: (obj: object, msg: string) => void, info: (obj: object, msg: string) => void }
 }
@@ -124,7 +124,7 @@ export class RedisBudgetStore implements BudgetStore {
       keyPrefix: opts.keyPrefix,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
-      commandTimeout: opts.commandTimeoutMs ?? 500,
+      commandTimeout: opts.commandTimeoutMs ?? 1_000,
       connectTimeout: 5_000,
       retryStrategy: (times) => Math.min(times * 100, 1_000),
       lazyConnect: false
@@ -209,11 +209,13 @@ export class RedisBudgetStore implements BudgetStore {
     const prev = this.shapes.get(workspace)
     const local = this.fallback.shape(workspace)
     this.shapes.set(workspace, { limit: obs.limit, periodMs: local?.periodMs || prev?.periodMs || 0 })
-    if (this.current !== 'redis' || this.redis.status !== 'ready') return
+    // Learn into Redis whenever the connection is up, even in fallback after a timed-out command, so
+    // the shared window never forgets what the fallback sent when this replica returns to it.
+    if (this.redis.status !== 'ready') return
     try {
       await this.redis.budgetLearn(this.key(workspace), this.probeKey(workspace), this.inflightKey(workspace), obs.limit, obs.remaining, obs.resetAtMs, KEY_TTL_MS, MAX_PERIOD_MS, now, INFLIGHT_TTL_MS)
     } catch (err) {
-      this.toLocal((err as Error).message)
+      if (this.current === 'redis') this.toLocal((err as Error).message)
     }
   }
 
