@@ -17,6 +17,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
+import { loadavg } from 'node:os'
 import { Pool } from 'undici'
 import { IntercomClient } from 'intercom-client'
 import { duplicatedWrites, startEmulator, type Emulator } from '../../src/emulator/index.js'
@@ -47,6 +48,10 @@ interface Result {
   quota_use_elapsed_pct: number
   failed_calls: number
   duplicated_writes: number
+  /** Calls Intercom accepted in each 1 s window of the run (a dip shows where time went). */
+  accepted_per_window: number[]
+  /** The machine's 1-minute load average when the variant ran (the benchmark shares the CPU). */
+  load_average_1m: number
 }
 
 /** One caller operation: read or write number i. */
@@ -78,6 +83,8 @@ async function drive (variant: string, description: string, emulator: Emulator, 
   const kinds = plan()
   let next = 0
   let failed = 0
+  const perWindow = new Map<number, number>()
+  const sampler = setInterval(() => { perWindow.set(Math.floor(Date.now() / 1000), emulator.stats.accepted) }, 50)
   const started = performance.now()
   const startedAt = Date.now()
   await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
@@ -91,6 +98,10 @@ async function drive (variant: string, description: string, emulator: Emulator, 
     }
   }))
   const totalMs = performance.now() - started
+  clearInterval(sampler)
+  perWindow.set(Math.floor(Date.now() / 1000), emulator.stats.accepted)
+  const cumulative = [...perWindow.values()]
+  const acceptedPerWindow = cumulative.map((n, i) => n - (i === 0 ? 0 : cumulative[i - 1]))
   const windows = Math.floor(Date.now() / 1000) - Math.floor(startedAt / 1000) + 1
   const idealMs = (CALLS / LIMIT) * 1000
   const accepted = emulator.stats.accepted
@@ -108,7 +119,9 @@ async function drive (variant: string, description: string, emulator: Emulator, 
     quota_use_pct: Number((100 * accepted / (LIMIT * windows)).toFixed(1)),
     quota_use_elapsed_pct: Number((100 * accepted / (LIMIT * totalMs / 1000)).toFixed(1)),
     failed_calls: failed,
-    duplicated_writes: duplicatedWrites(emulator.stats).reduce((n, d) => n + d.count - 1, 0)
+    duplicated_writes: duplicatedWrites(emulator.stats).reduce((n, d) => n + d.count - 1, 0),
+    accepted_per_window: acceptedPerWindow,
+    load_average_1m: Number(loadavg()[0].toFixed(2))
   }
 }
 
@@ -196,9 +209,9 @@ async function throwawayRedis (): Promise<{ url: string, stop: () => void } | un
 }
 
 function table (results: Result[]): string {
-  const head = '| variant | total time | ideal | time ÷ ideal | upstream 429s | quota use (windows) | quota use (elapsed) | failed calls | duplicated writes |'
-  const sep = '|---|---:|---:|---:|---:|---:|---:|---:|---:|'
-  const rows = results.map((r) => `| ${r.variant} (${r.description}) | ${(r.total_ms / 1000).toFixed(2)} s | ${(r.ideal_ms / 1000).toFixed(2)} s | ${r.time_vs_ideal} | ${r.upstream_429s} | ${r.quota_use_pct}% | ${r.quota_use_elapsed_pct}% | ${r.failed_calls} | ${r.duplicated_writes} |`)
+  const head = '| variant | total time | ideal | time ÷ ideal | upstream 429s | quota use (windows) | quota use (elapsed) | failed calls | duplicated writes | load avg |'
+  const sep = '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
+  const rows = results.map((r) => `| ${r.variant} (${r.description}) | ${(r.total_ms / 1000).toFixed(2)} s | ${(r.ideal_ms / 1000).toFixed(2)} s | ${r.time_vs_ideal} | ${r.upstream_429s} | ${r.quota_use_pct}% | ${r.quota_use_elapsed_pct}% | ${r.failed_calls} | ${r.duplicated_writes} | ${r.load_average_1m} |`)
   return [head, sep, ...rows].join('\n')
 }
 
