@@ -13,6 +13,7 @@ import { ipath } from '../../src/upstream/path.js'
 import { toContactPayload, upsertContact } from '../../src/facade/contacts.js'
 import { toIntercomSearch } from '../../src/facade/search.js'
 import { fromCursorList, type IntercomCursorList } from '../../src/facade/pagination.js'
+import { sendJsonBytes } from '../../src/facade/send.js'
 
 const tags = ['contacts']
 const ContactRef = Type.Ref('Contact')
@@ -70,9 +71,9 @@ const contacts: FastifyPluginAsyncTypebox = async function (fastify) {
       params: ExternalIdParamsSchema,
       response: { 200: ContactRef, ...upstreamErrorResponses }
     }
-  }, async function (request) {
-    const r = await intercom.call<Contact>(request, { operationId: 'ShowContactByExternalId', method: 'GET', path: ipath`/contacts/find_by_external_id/${request.params.external_id}` })
-    return r.data
+  }, async function (request, reply) {
+    const r = await intercom.callRaw(request, { operationId: 'ShowContactByExternalId', method: 'GET', path: ipath`/contacts/find_by_external_id/${request.params.external_id}` })
+    return sendJsonBytes(reply, r.data)
   })
 
   fastify.get('/:id', {
@@ -84,9 +85,9 @@ const contacts: FastifyPluginAsyncTypebox = async function (fastify) {
       params: IdParamsSchema,
       response: { 200: ContactRef, ...upstreamErrorResponses }
     }
-  }, async function (request) {
-    const r = await intercom.call<Contact>(request, { operationId: 'ShowContact', method: 'GET', path: ipath`/contacts/${request.params.id}` })
-    return r.data
+  }, async function (request, reply) {
+    const r = await intercom.callRaw(request, { operationId: 'ShowContact', method: 'GET', path: ipath`/contacts/${request.params.id}` })
+    return sendJsonBytes(reply, r.data)
   })
 
   fastify.patch('/:id', {

@@ -141,6 +141,59 @@ export class IntercomClient {
   }
 
   /**
+   * Like `call`, but a 2xx answer's JSON body comes back as the bytes Intercom sent, neither
+   * decoded nor parsed, for routes that pass Intercom's object on unchanged (a facade GET). Errors
+   * are exactly `call`'s: non-2xx answers are parsed and thrown as `UpstreamHttpError`.
+   * A 2xx answer that does not start like a JSON object or array throws
+   * `UpstreamNetworkError('protocol')`, as `call` does for a body that does not parse (the rest of
+   * the body is not checked: it reaches the caller as Intercom sent it).
+   * @throws UpstreamHttpError on a non-2xx answer
+   * @throws UpstreamNetworkError when no usable answer came back
+   */
+  async callRaw (ctx: CallContext, call: IntercomCall): Promise<IntercomResult<Buffer>> {
+    const info: CallInfo = { operationId: call.operationId, method: call.method, path: call.path }
+    const headers = this.baseHeaders(ctx)
+    let body: string | undefined
+    if (call.body !== undefined) {
+      body = JSON.stringify(call.body)
+      headers['content-type'] = 'application/json'
+    }
+    const started = performance.now()
+    let res: Dispatcher.ResponseData
+    let bytes: Uint8Array
+    try {
+      res = await this.upstream.dispatcher.request({
+        origin: this.origin,
+        method: call.method,
+        path: call.path + toQueryString(call.query),
+        headers,
+        body
+      })
+      bytes = await res.body.bytes()
+    } catch (err) {
+      const typed = classifyNetworkError(err, info)
+      this.observers.onCall({ operationId: call.operationId, method: call.method, status: null, errorKind: (typed as UpstreamNetworkError).kind, durationMs: performance.now() - started })
+      throw typed
+    }
+    const resHeaders = res.headers as Record<string, string | string[] | undefined>
+    const durationMs = performance.now() - started
+    this.observers.onCall({ operationId: call.operationId, method: call.method, status: res.statusCode, durationMs })
+    ctx.log?.debug({ upstream: { operationId: call.operationId, method: call.method, path: call.path, status: res.statusCode, ms: Math.round(durationMs) } }, 'intercom call')
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    if (res.statusCode >= 400) {
+      let data: unknown
+      try {
+        data = buffer.length > 0 ? JSON.parse(buffer.toString('utf8')) : undefined
+      } catch {}
+      throw new UpstreamHttpError({ status: res.statusCode, body: data, headers: resHeaders, call: info })
+    }
+    const first = buffer.length > 0 ? buffer[0] : 0
+    if (first !== 0x7b && first !== 0x5b) throw new UpstreamNetworkError('protocol', info, new Error('the answer is not a JSON object'))
+    const rid = resHeaders['x-request-id']
+    return { status: res.statusCode, headers: resHeaders, data: buffer, requestId: typeof rid === 'string' ? rid : undefined }
+  }
+
+  /**
    * Send a raw request (the passthrough) with the same auth and version headers; the caller's
    * `headers` are added first, so they can never replace ours. The answer body is a stream that the
    * caller must consume or destroy.
