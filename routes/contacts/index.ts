@@ -12,8 +12,8 @@ import {
 import { ipath } from '../../src/upstream/path.js'
 import { toContactPayload, upsertContact } from '../../src/facade/contacts.js'
 import { toIntercomSearch } from '../../src/facade/search.js'
-import { fromCursorList, type IntercomCursorList } from '../../src/facade/pagination.js'
 import { sendJsonBytes } from '../../src/facade/send.js'
+import { cursorPageBytes } from '../../src/facade/json-spans.js'
 
 const tags = ['contacts']
 const ContactRef = Type.Ref('Contact')
@@ -57,9 +57,9 @@ const contacts: FastifyPluginAsyncTypebox = async function (fastify) {
       body: SearchBodySchema,
       response: { 200: ContactListSchema, ...upstreamErrorResponses }
     }
-  }, async function (request) {
-    const r = await intercom.call<IntercomCursorList<Contact>>(request, { operationId: 'SearchContacts', method: 'POST', path: '/contacts/search', body: toIntercomSearch(request.body) })
-    return fromCursorList(r.data)
+  }, async function (request, reply) {
+    const r = await intercom.callRaw(request, { operationId: 'SearchContacts', method: 'POST', path: '/contacts/search', body: toIntercomSearch(request.body) })
+    return sendJsonBytes(reply, cursorPageBytes(r.data))
   })
 
   fastify.get('/by-external-id/:external_id', {
