@@ -13,7 +13,9 @@
  * `BENCH_ROUNDS` (3), `BENCH_DURATION_S` (3), `BENCH_WARMUP_S` (1), `BENCH_SCENARIOS` (comma list,
  * default all), `BENCH_VARIANTS` (comma list of variant names, default all), `BENCH_PROFILE=1` (the service runs with `--cpu-prof` into bench/profiles/),
  * `BENCH_SERVICE_ENV` (extra `K=V,K=V` for the service, e.g. `UPSTREAM_CONNECTIONS=64`),
- * `BENCH_NO_WRITE=1` (print only; keep RESULTS.md and results/ as they are).
+ * `BENCH_NO_WRITE=1` (print only; keep RESULTS.md and results/ as they are),
+ * `BENCH_COMPARE=<dir>` (A/B a lever: also start `<dir>/src/server.js`, another build, and run a
+ * `[B]` twin of every service variant against it, side by side in the same rounds).
  */
 import { fork, spawn, execFileSync, type ChildProcess } from 'node:child_process'
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs'
@@ -35,11 +37,12 @@ const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 1)
 const ONLY = process.env.BENCH_SCENARIOS?.split(',').filter(Boolean)
 const ONLY_VARIANTS = process.env.BENCH_VARIANTS?.split(',').filter(Boolean)
 const PROFILE = process.env.BENCH_PROFILE === '1'
-const NO_WRITE = process.env.BENCH_NO_WRITE === '1'
+const NO_WRITE = process.env.BENCH_NO_WRITE === '1' || process.env.BENCH_COMPARE !== undefined
+const COMPARE = process.env.BENCH_COMPARE
 const TOKEN = 'bench-token'
 
 /** Which process serves a variant. */
-type Target = 'direct' | 'reply-from' | 'service' | 'service-info'
+type Target = 'direct' | 'reply-from' | 'service' | 'service-info' | 'service-b'
 
 interface Variant {
   name: string
@@ -175,11 +178,11 @@ async function forkTs (file: string, env: Record<string, string>): Promise<{ chi
 }
 
 /** Start the built service (`dist/src/server.js`) against the fake upstream and wait for /healthz. */
-async function startService (upstreamOrigin: string, logLevel: string, label: string): Promise<{ child: ChildProcess, port: number }> {
+async function startService (upstreamOrigin: string, logLevel: string, label: string, entry = join(ROOT, 'dist/src/server.js')): Promise<{ child: ChildProcess, port: number }> {
   const port = await freePort()
   const extra = Object.fromEntries((process.env.BENCH_SERVICE_ENV ?? '').split(',').filter(Boolean).map((kv) => kv.split('=') as [string, string]))
   const execArgv = PROFILE ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR, '--cpu-prof-name', `${label}-${Date.now()}.cpuprofile`] : []
-  const child = spawn(process.execPath, [...execArgv, join(ROOT, 'dist/src/server.js')], {
+  const child = spawn(process.execPath, [...execArgv, entry], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, INTERCOM_BASE_URL: upstreamOrigin, INTERCOM_ACCESS_TOKEN: TOKEN, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: logLevel, ...extra },
     // Logs go to /dev/null: written (so their cost is paid) but not kept.
@@ -359,6 +362,7 @@ async function main (): Promise<number> {
   if (!existsSync(join(ROOT, 'dist/src/server.js'))) throw new Error('dist/src/server.js is missing: run `npm run build` first (npm run bench does)')
   const scenarios = SCENARIOS.filter((s) => ONLY === undefined || ONLY.includes(s.name))
     .map((s) => ({ ...s, variants: s.variants.filter((v) => ONLY_VARIANTS === undefined || ONLY_VARIANTS.includes(v.name)) }))
+    .map((s) => COMPARE === undefined ? s : { ...s, variants: s.variants.flatMap((v) => v.target === 'service' ? [v, { ...v, name: `${v.name} [B]`, target: 'service-b' as const }] : [v]) })
   if (scenarios.length === 0) throw new Error(`BENCH_SCENARIOS matched nothing; known: ${SCENARIOS.map((s) => s.name).join(', ')}`)
   if (PROFILE) mkdirSync(PROFILE_DIR, { recursive: true })
   const startedAt = new Date()
@@ -370,15 +374,17 @@ async function main (): Promise<number> {
   const service = await startService(upstreamOrigin, process.env.BENCH_LOG_LEVEL ?? 'warn', 'service')
   const needsInfo = scenarios.some((s) => s.variants.some((v) => v.target === 'service-info'))
   const serviceInfo = needsInfo ? await startService(upstreamOrigin, 'info', 'service-info') : undefined
+  const serviceB = COMPARE !== undefined ? await startService(upstreamOrigin, process.env.BENCH_LOG_LEVEL ?? 'warn', 'service-b', join(COMPARE, 'src/server.js')) : undefined
   loadChild = (await forkTs('load.ts', {})).child
 
   const origins: Record<Target, string> = {
     direct: upstreamOrigin,
     'reply-from': `http://127.0.0.1:${baseline.ready.port}`,
     service: `http://127.0.0.1:${service.port}`,
-    'service-info': serviceInfo ? `http://127.0.0.1:${serviceInfo.port}` : ''
+    'service-info': serviceInfo ? `http://127.0.0.1:${serviceInfo.port}` : '',
+    'service-b': serviceB ? `http://127.0.0.1:${serviceB.port}` : ''
   }
-  const pids: Partial<Record<Target, number>> = { 'reply-from': baseline.child.pid, service: service.child.pid, 'service-info': serviceInfo?.child.pid }
+  const pids: Partial<Record<Target, number>> = { 'reply-from': baseline.child.pid, service: service.child.pid, 'service-info': serviceInfo?.child.pid, 'service-b': serviceB?.child.pid }
 
   const results: Array<{ scenario: Scenario, variants: VariantSummary[] }> = []
   const failures: string[] = []

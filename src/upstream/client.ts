@@ -14,6 +14,7 @@ import { createDispatcher, type DispatcherOptions, type UpstreamDispatcher } fro
 import { classifyNetworkError, UpstreamHttpError, UpstreamNetworkError, type CallInfo } from './errors.js'
 import { toQueryString } from './path.js'
 import { Observers, type UpstreamObserver } from './observer.js'
+import type { ForwardAnswer, ForwardHandler } from './forward-handler.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS'
 
@@ -212,6 +213,27 @@ export class IntercomClient {
       })
     } catch (err) {
       throw classifyNetworkError(err, info)
+    }
+  }
+
+  /**
+   * `forward` through a `ForwardHandler` (src/upstream/forward-handler.ts): the same request, but a
+   * small answer comes back as one Buffer, and there is no AbortSignal or body stream to build per
+   * call; `handler.abort()` cancels it.
+   * @throws UpstreamNetworkError when no answer came back
+   */
+  async forwardWith (ctx: CallContext, call: Omit<ForwardCall, 'signal'>, handler: ForwardHandler): Promise<ForwardAnswer> {
+    this.upstream.dispatcher.dispatch({
+      origin: this.origin,
+      method: call.method as Dispatcher.HttpMethod,
+      path: call.path,
+      headers: { ...call.headers, ...this.baseHeaders(ctx) },
+      body: call.body
+    }, handler)
+    try {
+      return await handler.answer
+    } catch (err) {
+      throw classifyNetworkError(err, { operationId: 'passthrough', method: call.method, path: call.path })
     }
   }
 
