@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import type { AppConfig } from './config.js'
 import { validatorCompiler } from './validation.js'
+import { lazySerializerController } from './serialization.js'
 import problemDetails from './plugins/problem-details.js'
 import swaggerPlugin from './plugins/swagger.js'
 import upstream from './plugins/upstream.js'
@@ -53,7 +54,8 @@ export function fastifyOptions (config: AppConfig, logger: FastifyServerOptions[
     forceCloseConnections: 'idle',
     connectionTimeout: 60_000,
     keepAliveTimeout: 72_000,
-    routerOptions: { maxParamLength: 512 }
+    routerOptions: { maxParamLength: 512 },
+    schemaController: lazySerializerController
   }
 }
 
