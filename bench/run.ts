@@ -185,9 +185,10 @@ async function startService (upstreamOrigin: string, logLevel: string, label: st
   const child = spawn(process.execPath, [...execArgv, entry], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, INTERCOM_BASE_URL: upstreamOrigin, INTERCOM_ACCESS_TOKEN: TOKEN, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: logLevel, ...extra },
-    // Logs go to /dev/null: written (so their cost is paid) but not kept.
-    stdio: ['ignore', 'ignore', 'inherit']
+    // Logs go to a pipe, as under Docker, drained and dropped here: written (so their cost is paid) but not kept.
+    stdio: ['ignore', 'pipe', 'inherit']
   })
+  child.stdout?.resume()
   children.push(child)
   const deadline = Date.now() + 20_000
   for (;;) {
