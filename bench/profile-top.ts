@@ -2,7 +2,8 @@
  * Read a V8 `.cpuprofile` (from `node --cpu-prof`, e.g. `BENCH_PROFILE=1 npm run bench`) and print
  * where the CPU went: the functions with the most self time, and self time summed by package
  * (node_modules/<pkg>, node: internals, our own code). Usage:
- *   node --import tsx bench/profile-top.ts bench/profiles/<file>.cpuprofile [top=30]
+ *   node --import tsx bench/profile-top.ts bench/profiles/<file>.cpuprofile [top=30] [skipMs=0]
+ * `skipMs` leaves out the first milliseconds of the profile (start-up and warm-up).
  */
 import { readFileSync } from 'node:fs'
 
@@ -27,10 +28,15 @@ export function bucketOf (url: string, name: string): string {
 }
 
 /** Self time per function and per bucket, milliseconds, sorted by the most. */
-export function selfTimes (profile: Profile): { total: number, functions: Array<[string, number]>, buckets: Array<[string, number]> } {
+export function selfTimes (profile: Profile, skipMs = 0): { total: number, functions: Array<[string, number]>, buckets: Array<[string, number]> } {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]))
   const self = new Map<number, number>()
-  for (let i = 0; i < profile.samples.length; i++) self.set(profile.samples[i], (self.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0))
+  let at = 0
+  for (let i = 0; i < profile.samples.length; i++) {
+    at += profile.timeDeltas[i] ?? 0
+    if (at < skipMs * 1000) continue
+    self.set(profile.samples[i], (self.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0))
+  }
   const functions = new Map<string, number>()
   const buckets = new Map<string, number>()
   let total = 0
@@ -49,11 +55,11 @@ export function selfTimes (profile: Profile): { total: number, functions: Array<
 if (process.argv[1]?.endsWith('profile-top.ts')) {
   const file = process.argv[2]
   if (!file) {
-    process.stderr.write('usage: node --import tsx bench/profile-top.ts <file.cpuprofile> [top]\n')
+    process.stderr.write('usage: node --import tsx bench/profile-top.ts <file.cpuprofile> [top] [skipMs]\n')
     process.exit(2)
   }
   const top = Number(process.argv[3] ?? 30)
-  const { total, functions, buckets } = selfTimes(JSON.parse(readFileSync(file, 'utf8')) as Profile)
+  const { total, functions, buckets } = selfTimes(JSON.parse(readFileSync(file, 'utf8')) as Profile, Number(process.argv[4] ?? 0))
   const pct = (ms: number) => `${((ms / total) * 100).toFixed(1).padStart(5)}%`
   process.stdout.write(`total sampled ${total.toFixed(0)} ms\n\nself time by function:\n`)
   for (const [k, ms] of functions.slice(0, top)) process.stdout.write(`${pct(ms)} ${ms.toFixed(0).padStart(7)} ms  ${k}\n`)

@@ -15,7 +15,8 @@
  * `BENCH_SERVICE_ENV` (extra `K=V,K=V` for the service, e.g. `UPSTREAM_CONNECTIONS=64`),
  * `BENCH_NO_WRITE=1` (print only; keep RESULTS.md and results/ as they are),
  * `BENCH_COMPARE=<dir>` (A/B a lever: also start `<dir>/src/server.js`, another build, and run a
- * `[B]` twin of every service variant against it, side by side in the same rounds).
+ * `[B]` twin of every service variant against it, side by side in the same rounds; give the same
+ * `dist` and `BENCH_COMPARE_ENV=K=V,...` to A/B a setting instead).
  */
 import { fork, spawn, execFileSync, type ChildProcess } from 'node:child_process'
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs'
@@ -178,9 +179,9 @@ async function forkTs (file: string, env: Record<string, string>): Promise<{ chi
 }
 
 /** Start the built service (`dist/src/server.js`) against the fake upstream and wait for /healthz. */
-async function startService (upstreamOrigin: string, logLevel: string, label: string, entry = join(ROOT, 'dist/src/server.js')): Promise<{ child: ChildProcess, port: number }> {
+async function startService (upstreamOrigin: string, logLevel: string, label: string, entry = join(ROOT, 'dist/src/server.js'), envVar = 'BENCH_SERVICE_ENV'): Promise<{ child: ChildProcess, port: number }> {
   const port = await freePort()
-  const extra = Object.fromEntries((process.env.BENCH_SERVICE_ENV ?? '').split(',').filter(Boolean).map((kv) => kv.split('=') as [string, string]))
+  const extra = Object.fromEntries((process.env[envVar] ?? '').split(',').filter(Boolean).map((kv) => kv.split('=') as [string, string]))
   const execArgv = PROFILE ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR, '--cpu-prof-name', `${label}-${Date.now()}.cpuprofile`] : []
   const child = spawn(process.execPath, [...execArgv, entry], {
     cwd: ROOT,
@@ -375,7 +376,7 @@ async function main (): Promise<number> {
   const service = await startService(upstreamOrigin, process.env.BENCH_LOG_LEVEL ?? 'warn', 'service')
   const needsInfo = scenarios.some((s) => s.variants.some((v) => v.target === 'service-info'))
   const serviceInfo = needsInfo ? await startService(upstreamOrigin, 'info', 'service-info') : undefined
-  const serviceB = COMPARE !== undefined ? await startService(upstreamOrigin, process.env.BENCH_LOG_LEVEL ?? 'warn', 'service-b', join(COMPARE, 'src/server.js')) : undefined
+  const serviceB = COMPARE !== undefined ? await startService(upstreamOrigin, process.env.BENCH_LOG_LEVEL ?? 'warn', 'service-b', join(COMPARE, 'src/server.js'), 'BENCH_COMPARE_ENV') : undefined
   loadChild = (await forkTs('load.ts', {})).child
 
   const origins: Record<Target, string> = {
