@@ -10,7 +10,10 @@ import { Readable } from 'node:stream'
 import { errors, type Dispatcher } from 'undici'
 
 /** Largest answer (bytes, from `content-length`) kept in memory and sent in one write. */
-export const FORWARD_BUFFER_LIMIT_BYTES = 256 * 1024
+export const FORWARD_BUFFER_LIMIT_BYTES = 64 * 1024
+
+/** How much of a streamed answer may wait for a slow caller before undici pauses the socket. */
+const STREAM_HIGH_WATER_MARK_BYTES = 64 * 1024
 
 /** Intercom's answer to a passthrough call. */
 export interface ForwardAnswer {
@@ -63,6 +66,7 @@ export class ForwardHandler implements Dispatcher.DispatchHandler {
       return
     }
     this.stream = new Readable({
+      highWaterMark: STREAM_HIGH_WATER_MARK_BYTES,
       read: () => controller.resume(),
       destroy: (err, callback) => {
         if (!this.ended) this.abort()
