@@ -254,6 +254,8 @@ interface VariantSummary {
   /** Median over rounds of this variant's throughput ÷ the baseline's in the same round. */
   ratioToReplyFrom: number | null
   ratioToDirect: number | null
+  /** reply-from's CPU per request ÷ this variant's (above 1: this hop costs less CPU), from the medians. */
+  cpuAdvantageToReplyFrom: number | null
   peakRssMb: number | null
   errors: number
 }
@@ -293,6 +295,7 @@ async function runScenario (s: Scenario, origins: Record<Target, string>, pids: 
   const baseOf = (prefix: string) => s.variants.find((v) => v.name.startsWith(prefix))?.name
   const replyFrom = baseOf('reply-from')
   const direct = baseOf('direct')
+  const cpuOf = (name: string | undefined): number => (name === undefined ? NaN : median(byVariant.get(name)!.map((r) => r.cpuUsPerReq ?? NaN)))
   const variants = s.variants.map((v): VariantSummary => {
     const rounds = byVariant.get(v.name)!
     const errors = rounds.reduce((n, r) => n + r.errors + r.timeouts + r.non2xx, 0)
@@ -308,6 +311,7 @@ async function runScenario (s: Scenario, origins: Record<Target, string>, pids: 
       cpuUsPerReq: pid !== undefined ? median(rounds.map((r) => r.cpuUsPerReq ?? NaN)) : null,
       ratioToReplyFrom: replyFrom !== undefined ? ratio(v.name, replyFrom) : null,
       ratioToDirect: direct !== undefined ? ratio(v.name, direct) : null,
+      cpuAdvantageToReplyFrom: pid !== undefined && replyFrom !== undefined && v.name !== replyFrom ? cpuOf(replyFrom) / cpuOf(v.name) : null,
       peakRssMb: pid !== undefined ? peakRssMb(pid) : null,
       errors
     }
@@ -324,12 +328,12 @@ const f2 = (x: number | null): string => (x === null || !Number.isFinite(x) ? '�
 
 function table (results: Array<{ scenario: Scenario, variants: VariantSummary[] }>): string {
   const lines = [
-    '| scenario | variant | req/s | × reply-from | × direct | p50 ms | p99 ms | proxy CPU µs/req | peak RSS MB | errors |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|'
+    '| scenario | variant | req/s | × reply-from | × direct | p50 ms | p99 ms | proxy CPU µs/req | CPU: reply-from ÷ this | peak RSS MB | errors |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
   ]
   for (const { scenario, variants } of results) {
     for (const v of variants) {
-      lines.push(`| ${scenario.name} | ${v.name} | ${f0(v.opsPerS)} | ${f2(v.ratioToReplyFrom)} | ${f2(v.ratioToDirect)} | ${f1(v.p50Ms)} | ${f1(v.p99Ms)} | ${f0(v.cpuUsPerReq)} | ${f0(v.peakRssMb)} | ${v.errors} |`)
+      lines.push(`| ${scenario.name} | ${v.name} | ${f0(v.opsPerS)} | ${f2(v.ratioToReplyFrom)} | ${f2(v.ratioToDirect)} | ${f1(v.p50Ms)} | ${f1(v.p99Ms)} | ${f0(v.cpuUsPerReq)} | ${f2(v.cpuAdvantageToReplyFrom)} | ${f0(v.peakRssMb)} | ${v.errors} |`)
     }
   }
   return lines.join('\n')
@@ -346,6 +350,9 @@ function targets (results: Array<{ scenario: Scenario, variants: VariantSummary[
   add('passthrough GET ≥ 1.25× reply-from', find('get-contact', 'passthrough')?.ratioToReplyFrom, (x) => x >= 1.25, (x) => `${x.toFixed(2)}×`)
   add('facade GET /contacts/{id} ≥ 1.0× reply-from', find('get-contact', 'facade')?.ratioToReplyFrom, (x) => x >= 1.0, (x) => `${x.toFixed(2)}×`)
   add('facade search (16 KB) ≥ 0.8× reply-from', find('search-10', 'facade')?.ratioToReplyFrom, (x) => x >= 0.8, (x) => `${x.toFixed(2)}×`)
+  add('(steadier) passthrough GET CPU/req: reply-from ÷ passthrough ≥ 1.25', find('get-contact', 'passthrough')?.cpuAdvantageToReplyFrom, (x) => x >= 1.25, (x) => `${x.toFixed(2)}×`)
+  add('(steadier) facade GET CPU/req: reply-from ÷ facade ≥ 1.0', find('get-contact', 'facade')?.cpuAdvantageToReplyFrom, (x) => x >= 1.0, (x) => `${x.toFixed(2)}×`)
+  add('(steadier) facade search (16 KB) CPU/req: reply-from ÷ facade ≥ 0.8', find('search-10', 'facade')?.cpuAdvantageToReplyFrom, (x) => x >= 0.8, (x) => `${x.toFixed(2)}×`)
   const service = results.flatMap((r) => r.variants.filter((v) => v.target === 'service' || v.target === 'service-info'))
   add('peak RSS ≤ 150 MB (largest service figure)', Math.max(...service.map((v) => v.peakRssMb ?? 0)), (x) => x <= 150, (x) => `${x.toFixed(0)} MB`)
   add('zero errors', results.reduce((n, r) => n + r.variants.reduce((m, v) => m + v.errors, 0), 0), (x) => x === 0, (x) => String(x))
