@@ -13,6 +13,10 @@ import { validatorCompiler } from './validation.js'
 import problemDetails from './plugins/problem-details.js'
 import swaggerPlugin from './plugins/swagger.js'
 import upstream from './plugins/upstream.js'
+import authPlugin from './plugins/auth.js'
+import jsonBody from './plugins/json-body.js'
+import metricsPlugin from './plugins/metrics.js'
+import pressurePlugin from './plugins/under-pressure.js'
 import { ProblemSchema } from '../schemas/common.js'
 import { ContactListSchema, ContactSchema, UpsertResultSchema } from '../schemas/contacts.js'
 import { ConversationSchema, MessageSchema } from '../schemas/conversations.js'
@@ -67,9 +71,14 @@ export default fp<{ config: AppConfig }>(async function app (fastify: FastifyIns
     reply.header('x-request-id', request.id)
   })
 
+  // Production readiness: shed load first, then check the API key, both before any body is read.
+  await fastify.register(pressurePlugin, config.pressure)
+  await fastify.register(authPlugin, config.auth)
+  await fastify.register(jsonBody, { maxDepth: config.jsonMaxDepth })
   await fastify.register(problemDetails)
   await fastify.register(swaggerPlugin)
   await fastify.register(upstream, { config })
+  await fastify.register(metricsPlugin)
 
   await fastify.register(healthRoutes, { readinessCacheMs: config.readinessCacheMs, sandbox: config.intercom.sandbox })
   await fastify.register(contactsRoutes, { prefix: '/contacts' })
