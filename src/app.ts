@@ -74,7 +74,7 @@ export default fp<{ config: AppConfig }>(async function app (fastify: FastifyIns
   // Production readiness: shed load first, then check the API key, both before any body is read.
   await fastify.register(pressurePlugin, config.pressure)
   await fastify.register(authPlugin, config.auth)
-  await fastify.register(jsonBody, { maxDepth: config.jsonMaxDepth })
+  await fastify.register(jsonBody, { maxDepth: config.jsonMaxDepth, bodyLimitBytes: config.http.bodyLimitBytes })
   await fastify.register(problemDetails)
   await fastify.register(swaggerPlugin)
   await fastify.register(upstream, { config })

@@ -4,15 +4,20 @@
  * - refuses bodies nested deeper than JSON_MAX_DEPTH (objects and arrays; default 32) with 400,
  *   measured by one linear scan of the raw text *before* parsing, so a `[[[[…` bomb costs no
  *   recursion and never reaches the validator;
- * - answers an empty or malformed body with a 400 problem naming the field `body`.
- * The body size limit stays Fastify's (BODY_LIMIT_BYTES → 413); other content types get 415. Only
- * the facade routes use this parser: the passthrough `/intercom/*` streams bodies untouched.
+ * - answers an empty or malformed body with a 400 problem naming the field `body`;
+ * - removes Fastify's `text/plain` parser: the facade takes JSON only, anything else is 415.
+ * The body size limit is Fastify's (BODY_LIMIT_BYTES → 413). The passthrough `/intercom/*` streams
+ * bodies untouched with its own parser, so a `preParsing` hook applies the same limit there: a
+ * `Content-Length` over the limit is a 413 before anything is sent, and a chunked body is cut off
+ * (the upstream request aborted) once it passes the limit.
  */
+import { Transform } from 'node:stream'
 import fp from 'fastify-plugin'
+import { errorCodes } from 'fastify'
 import { InvalidInputError } from '../errors.js'
 
-/** Options: `maxDepth`, the deepest nesting accepted (1 = a flat object or array). */
-export interface JsonBodyOptions { maxDepth: number }
+/** Options: `maxDepth`, the deepest nesting accepted (1 = a flat object or array); `bodyLimitBytes`. */
+export interface JsonBodyOptions { maxDepth: number, bodyLimitBytes: number }
 
 const OPEN_BRACE = 0x7b
 const OPEN_BRACKET = 0x5b
@@ -49,7 +54,33 @@ export function jsonDepth (text: string, limit = Infinity): number {
   return max
 }
 
+/** A pass-through stream that fails with 413 once more than `limit` bytes went through. */
+function limitStream (limit: number): Transform {
+  let seen = 0
+  return new Transform({
+    transform (chunk: Buffer, _encoding, callback) {
+      seen += chunk.length
+      if (seen > limit) callback(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE())
+      else callback(null, chunk)
+    }
+  })
+}
+
 export default fp<JsonBodyOptions>(async function jsonBody (fastify, opts) {
+  fastify.removeContentTypeParser('text/plain')
+
+  fastify.addHook('preParsing', async function (request, _reply, payload) {
+    const length = request.headers['content-length']
+    if (length !== undefined) {
+      if (Number(length) > opts.bodyLimitBytes) throw new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE()
+      return payload
+    }
+    if (request.headers['transfer-encoding'] === undefined) return payload
+    const limited = limitStream(opts.bodyLimitBytes)
+    payload.on('error', (err) => limited.destroy(err))
+    return payload.pipe(limited)
+  })
+
   const parse = fastify.getDefaultJsonParser('error', 'error')
   fastify.removeContentTypeParser('application/json')
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, function (request, body, done) {
