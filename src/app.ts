@@ -17,6 +17,7 @@ import authPlugin from './plugins/auth.js'
 import jsonBody from './plugins/json-body.js'
 import metricsPlugin from './plugins/metrics.js'
 import pressurePlugin from './plugins/under-pressure.js'
+import gracefulShutdown from './plugins/graceful-shutdown.js'
 import { ProblemSchema } from '../schemas/common.js'
 import { ContactListSchema, ContactSchema, UpsertResultSchema } from '../schemas/contacts.js'
 import { ConversationSchema, MessageSchema } from '../schemas/conversations.js'
@@ -72,6 +73,7 @@ export default fp<{ config: AppConfig }>(async function app (fastify: FastifyIns
   })
 
   // Production readiness: shed load first, then check the API key, both before any body is read.
+  await fastify.register(gracefulShutdown)
   await fastify.register(pressurePlugin, config.pressure)
   await fastify.register(authPlugin, config.auth)
   await fastify.register(jsonBody, { maxDepth: config.jsonMaxDepth, bodyLimitBytes: config.http.bodyLimitBytes })
