@@ -112,6 +112,10 @@ export function sendProblem (reply: FastifyReply, problem: Problem, headers: Rec
 
 export default fp(async function problemDetails (fastify) {
   fastify.setErrorHandler(function (error: FastifyError | Error, request, reply) {
+    // A streamed (passthrough) body cut off at BODY_LIMIT_BYTES surfaces as the upstream call's failure.
+    if (error instanceof UpstreamNetworkError && (error.cause as { code?: string } | undefined)?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return sendProblem(reply, build(request, 413, 'FST_ERR_CTP_BODY_TOO_LARGE', 'Request body is too large; nothing complete was sent to Intercom.'))
+    }
     if (error instanceof UpstreamHttpError || error instanceof UpstreamNetworkError) {
       const { problem, headers } = fromUpstream(request, error)
       request.log[problem.status >= 500 ? 'warn' : 'info']({ err: { message: error.message, call: error.call }, status: problem.status }, 'upstream error')

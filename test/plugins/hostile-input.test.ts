@@ -98,3 +98,26 @@ test('huge or non-integer per_page is refused naming the field', async (t) => {
   }
   t.equal(emulator.requests.length, 0)
 })
+
+test('a chunked passthrough body is cut off once it passes BODY_LIMIT_BYTES: 413, and Intercom never gets a complete request', async (t) => {
+  const { app, emulator } = await build(t, { env: { BODY_LIMIT_BYTES: '2048' } })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const { port } = app.server.address() as { port: number }
+  const { Client } = await import('undici')
+  const { Readable } = await import('node:stream')
+  const client = new Client(`http://127.0.0.1:${port}`)
+  t.teardown(() => client.destroy())
+  const chunks = Array.from({ length: 10 }, () => Buffer.from('x'.repeat(1024)))
+  let status: number | undefined
+  try {
+    const res = await client.request({ method: 'POST', path: '/intercom/contacts', headers: { 'content-type': 'application/json' }, body: Readable.from(chunks) })
+    status = res.statusCode
+    const problem = await res.body.json() as { status: number, code: string }
+    t.match(problem, { status: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' }, 'a 413 problem, not a 502')
+  } catch {
+    status = 0 // the connection was cut: also fine, nothing was accepted
+  }
+  t.ok(status === 0 || status === 413, `refused (${status})`)
+  t.notOk(emulator.requests.some((r) => r.method === 'POST' && r.body !== undefined), 'no complete body reached Intercom')
+  t.ok(emulator.requests.every((r) => r.method !== 'POST' || (r.headers['content-length'] === undefined)), 'nothing with a full body was forwarded')
+})
