@@ -148,8 +148,9 @@ export class IntercomClient {
    */
   async forward (ctx: CallContext, call: ForwardCall): Promise<Dispatcher.ResponseData> {
     const info: CallInfo = { operationId: 'passthrough', method: call.method, path: call.path }
+    const started = performance.now()
     try {
-      return await this.upstream.dispatcher.request({
+      const res = await this.upstream.dispatcher.request({
         origin: this.origin,
         method: call.method as Dispatcher.HttpMethod,
         path: call.path,
@@ -157,8 +158,13 @@ export class IntercomClient {
         body: call.body,
         signal: call.signal
       })
+      // Reported at Intercom's answer headers (the body streams on to the caller afterwards).
+      this.observers.onCall({ operationId: 'passthrough', method: call.method, status: res.statusCode, durationMs: performance.now() - started })
+      return res
     } catch (err) {
-      throw classifyNetworkError(err, info)
+      const typed = classifyNetworkError(err, info)
+      this.observers.onCall({ operationId: 'passthrough', method: call.method, status: null, errorKind: (typed as UpstreamNetworkError).kind, durationMs: performance.now() - started })
+      throw typed
     }
   }
 

@@ -78,3 +78,13 @@ test('two apps in one process keep separate registries', async (t) => {
   const text = (await b.app.inject({ method: 'GET', url: '/metrics' })).body
   t.equal(sample(text, 'http_requests_total', { route: '/healthz' }), undefined)
 })
+
+test('passthrough calls are counted as operation "passthrough" with Intercom\'s status', async (t) => {
+  const { app } = await build(t)
+  await app.inject({ method: 'GET', url: '/intercom/me' })
+  await app.inject({ method: 'GET', url: '/intercom/no-such-endpoint' })
+  const text = (await app.inject({ method: 'GET', url: '/metrics' })).body
+  t.equal(sample(text, 'intercom_requests_total', { operation: 'passthrough', method: 'GET', status: '200' }), 1)
+  t.equal(sample(text, 'intercom_requests_total', { operation: 'passthrough', method: 'GET', status: '404' }), 1)
+  t.equal(sample(text, 'http_requests_total', { route: '/intercom/*', status_code: '200' }), 1, 'the passthrough route is one label value')
+})
