@@ -3,7 +3,7 @@
  * Intercom's; timestamps in are Unix seconds or ISO 8601, out are Intercom's Unix seconds.
  */
 import { Type, type Static } from '@sinclair/typebox'
-import { FreeObjectSchema, ListSchema, PageQueryProps, TimestampSchema } from './common.js'
+import { FreeObjectSchema, ListSchema, TimestampSchema } from './common.js'
 
 const NullableString = Type.Union([Type.String(), Type.Null()])
 
@@ -82,26 +82,7 @@ export const DeletedContactSchema = Type.Object({
 /** `{ external_id }` path parameters. */
 export const ExternalIdParamsSchema = Type.Object({ external_id: Type.String({ minLength: 1, maxLength: 255, pattern: '^(?!\\.{1,2}$)[^\\u0000-\\u001F\\u007F]+$' }) })
 
-/** Intercom's search operators. */
-export const SearchOperatorSchema = Type.Union(['=', '!=', 'IN', 'NIN', '>', '<', '>=', '<=', '~', '!~', '^', '$'].map((o) => Type.Literal(o)))
-
-/**
- * A search body: exactly one of `query` (Intercom's query object, passed through) or the
- * shorthand `field` + `operator` + `value`; plus paging and sorting.
- */
-export const SearchBodySchema = Type.Object({
-  query: Type.Optional(Type.Object({}, { additionalProperties: true, description: "Intercom's query object, passed through as is" })),
-  field: Type.Optional(Type.String({ minLength: 1, maxLength: 255, examples: ['email'] })),
-  operator: Type.Optional(SearchOperatorSchema),
-  value: Type.Optional(Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null(), Type.Array(Type.Union([Type.String(), Type.Number()]))])),
-  ...PageQueryProps,
-  sort_field: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
-  sort_order: Type.Optional(Type.Union([Type.Literal('ascending'), Type.Literal('descending')]))
-}, {
-  additionalProperties: false,
-  examples: [{ field: 'email', operator: '=', value: 'ada@example.com' }, { query: { operator: 'AND', value: [{ field: 'role', operator: '=', value: 'user' }] }, per_page: 50 }]
-})
-export type SearchBody = Static<typeof SearchBodySchema>
+export { SearchBodySchema, type SearchBody } from './search.js'
 
 /** A normalised page of contacts. */
 export const ContactListSchema = ListSchema(Type.Ref('Contact'), { $id: 'ContactList', title: 'ContactList' })

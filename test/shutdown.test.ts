@@ -4,7 +4,7 @@
  * drain, new connections refused once the listener closes, all N answered 200, exit code 0 (a drain
  * past SHUTDOWN_TIMEOUT_MS would exit 1).
  */
-import { test } from 'tap'
+import { t as tap, test } from 'tap'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createInterface } from 'node:readline'
@@ -13,6 +13,10 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { Client, Pool } from 'undici'
 import { startEmulator } from '../src/emulator/index.js'
 import { seedContact } from './helper.js'
+
+// Each app here is built over a fresh emulator (spec loading, schema compilation): seconds apiece on
+// a loaded 2-core machine. A generous per-file limit, not a timing assertion.
+tap.setTimeout(300_000)
 
 const IN_FLIGHT = 20
 const UPSTREAM_DELAY_MS = 3_000

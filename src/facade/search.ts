@@ -1,10 +1,13 @@
 /**
- * Search translation shared by the search routes: the facade's search body (one of the forms
- * `query` or shorthand `field`/`operator`/`value`) → Intercom's search request
- * `{ query, pagination?: { per_page, starting_after }, sort?: { field, order } }`.
+ * Search translation shared by the search routes: the facade's search body (exactly one of the
+ * forms `query`, shorthand `field`/`operator`/`value`, or `filter` formula) → Intercom's search
+ * request `{ query, pagination?: { per_page, starting_after }, sort?: { field, order } }`.
+ * Every form is checked against Intercom's search limits before anything is sent.
  */
 import { InvalidInputError } from '../errors.js'
-import type { SearchBody } from '../../schemas/contacts.js'
+import { checkQueryLimits, FormulaError, parseFormula, type SearchFields } from './formula.js'
+import { checkFields, FieldTypeError } from './formula/fields.js'
+import type { SearchBody } from '../../schemas/search.js'
 
 /** Intercom's search request body (SearchContacts, searchConversations, searchTickets). */
 export interface IntercomSearchRequest {
@@ -13,29 +16,52 @@ export interface IntercomSearchRequest {
   sort?: { field: string; order: 'ascending' | 'descending' }
 }
 
+/** The query of whichever single form was given. */
+function queryOf (body: SearchBody, fields?: SearchFields): Record<string, unknown> {
+  const shorthand = body.field !== undefined || body.operator !== undefined || body.value !== undefined
+  const given = [body.query !== undefined && 'query', shorthand && 'field', body.filter !== undefined && 'filter'].filter(Boolean) as string[]
+  if (given.length === 0) {
+    throw new InvalidInputError([{ field: 'body.query', message: 'is required unless filter, or field/operator/value, is given' }])
+  }
+  if (given.length > 1) {
+    throw new InvalidInputError(given.slice(1).map((f) => ({ field: `body.${f}`, message: `cannot be combined with ${given[0]}: give exactly one search form` })))
+  }
+  try {
+    if (body.filter !== undefined) return parseFormula(body.filter, fields) as unknown as Record<string, unknown>
+    if (body.query !== undefined) {
+      checkQueryLimits(body.query as never, fields)
+      return body.query
+    }
+  } catch (err) {
+    if (err instanceof FormulaError) throw new InvalidInputError([{ field: body.filter !== undefined ? 'body.filter' : 'body.query', message: err.message }])
+    throw err
+  }
+  const missing = (['field', 'operator', 'value'] as const).filter((k) => body[k] === undefined)
+  if (missing.length > 0) throw new InvalidInputError(missing.map((k) => ({ field: `body.${k}`, message: 'is required with the shorthand form' })))
+  const { field, operator, value } = body
+  // `>=`/`<=` are not Intercom operators: `a >= x` is sent as `a > x OR a = x`, as the formula does.
+  const query = operator === '>=' || operator === '<='
+    ? { operator: 'OR', value: [{ field, operator: operator[0], value }, { field, operator: '=', value }] }
+    : { field, operator, value }
+  if (fields !== undefined) {
+    try {
+      checkFields(query as never, fields)
+    } catch (err) {
+      if (err instanceof FieldTypeError) throw new InvalidInputError([{ field: `body.${err.part}`, message: err.reason }])
+      throw err
+    }
+  }
+  return query
+}
+
 /**
  * Build Intercom's search body.
- * @throws InvalidInputError (400) unless exactly one form is given, naming the fields at fault
+ * @throws InvalidInputError (400) unless exactly one form is given, for a formula that does not
+ * parse (with its position), for a query past Intercom's nesting or group-size limits, and (with
+ * the operation's `fields`, e.g. CONTACT_SEARCH_FIELDS) for an operator a field's type cannot take
  */
-export function toIntercomSearch (body: SearchBody): IntercomSearchRequest {
-  const shorthand = body.field !== undefined || body.operator !== undefined || body.value !== undefined
-  const forms = [body.query !== undefined, shorthand].filter(Boolean).length
-  if (forms !== 1) {
-    throw new InvalidInputError(
-      forms === 0
-        ? [{ field: 'body.query', message: 'is required unless field, operator and value are given' }]
-        : [{ field: 'body.query', message: 'cannot be combined with field/operator/value: give exactly one search form' }]
-    )
-  }
-  let query: Record<string, unknown>
-  if (body.query !== undefined) {
-    query = body.query
-  } else {
-    const missing = (['field', 'operator', 'value'] as const).filter((k) => body[k] === undefined)
-    if (missing.length > 0) throw new InvalidInputError(missing.map((k) => ({ field: `body.${k}`, message: 'is required with the shorthand form' })))
-    query = { field: body.field, operator: body.operator, value: body.value }
-  }
-  const out: IntercomSearchRequest = { query }
+export function toIntercomSearch (body: SearchBody, fields?: SearchFields): IntercomSearchRequest {
+  const out: IntercomSearchRequest = { query: queryOf(body, fields) }
   if (body.per_page !== undefined || body.starting_after !== undefined) {
     out.pagination = { per_page: body.per_page, starting_after: body.starting_after }
   }

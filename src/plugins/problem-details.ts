@@ -14,6 +14,7 @@ import fp from 'fastify-plugin'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { UpstreamHttpError, UpstreamNetworkError } from '../upstream/errors.js'
 import { InvalidInputError, RouteNotFoundError, type FieldError } from '../errors.js'
+import { DeadlineExceededError, RateBudgetExhaustedError } from '../upstream/policy-errors.js'
 
 /** The problem body (schemas/common.ts `ProblemSchema` documents it). */
 export interface Problem {
@@ -115,6 +116,15 @@ export default fp(async function problemDetails (fastify) {
     // A streamed (passthrough) body cut off at BODY_LIMIT_BYTES surfaces as the upstream call's failure.
     if (error instanceof UpstreamNetworkError && (error.cause as { code?: string } | undefined)?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return sendProblem(reply, build(request, 413, 'FST_ERR_CTP_BODY_TOO_LARGE', 'Request body is too large; nothing complete was sent to Intercom.'))
+    }
+    if (error instanceof RateBudgetExhaustedError) {
+      request.log.info({ why: error.why, retryAfterMs: error.retryAfterMs }, 'rate budget exhausted')
+      return sendProblem(reply, build(request, 429, error.code, `The Intercom rate budget has no room for this call before its deadline (${error.why}); nothing was sent. Retry after the Retry-After seconds.`), { 'retry-after': String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))) })
+    }
+    if (error instanceof DeadlineExceededError) {
+      const note = error.maybeSent && WRITE_METHODS.has(request.method) ? ' The write may or may not have been applied by Intercom; check before sending it again.' : ''
+      request.log.warn({ maybeSent: error.maybeSent }, 'request deadline exceeded')
+      return sendProblem(reply, build(request, 504, error.code, `The request deadline passed before Intercom answered.${note}`))
     }
     if (error instanceof UpstreamHttpError || error instanceof UpstreamNetworkError) {
       const { problem, headers } = fromUpstream(request, error)

@@ -5,11 +5,15 @@
  * button, expands POST /contacts/upsert, runs "Try it out" with the example body, and checks the
  * 200 answer the page shows. A screenshot is saved under test/artifacts/ (git-ignored).
  */
-import { test } from 'tap'
+import { t as tap, test } from 'tap'
 import { existsSync, mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
 import { build } from '../helper.js'
+
+// Each app here is built over a fresh emulator (spec loading, schema compilation): seconds apiece on
+// a loaded 2-core machine. A generous per-file limit, not a timing assertion.
+tap.setTimeout(300_000)
 
 const CHROMIUM = '/usr/bin/chromium'
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']

@@ -1,4 +1,4 @@
-import { test } from 'tap'
+import { t as tap, test } from 'tap'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,6 +9,10 @@ import app, { fastifyOptions } from '../../src/app.js'
 import { ConfigError, loadConfig } from '../../src/config.js'
 import { keyMatcher } from '../../src/plugins/auth.js'
 import { startEmulator } from '../../src/emulator/index.js'
+
+// Each app here is built over a fresh emulator (spec loading, schema compilation): seconds apiece on
+// a loaded 2-core machine. A generous per-file limit, not a timing assertion.
+tap.setTimeout(300_000)
 
 const KEY_A = 'key-a-0123456789abcdef'
 const KEY_B = 'key-b-fedcba9876543210'

@@ -1,6 +1,10 @@
-import { test } from 'tap'
+import { t as tap, test } from 'tap'
 import { build, json, rawRequest, seedContact } from '../helper.js'
 import { jsonDepth } from '../../src/plugins/json-body.js'
+
+// Each app here is built over a fresh emulator (spec loading, schema compilation): seconds apiece on
+// a loaded 2-core machine. A generous per-file limit, not a timing assertion.
+tap.setTimeout(300_000)
 
 const problemType = /^application\/problem\+json/
 

@@ -1,7 +1,11 @@
-import { test } from 'tap'
+import { t as tap, test } from 'tap'
 import { Registry } from 'prom-client'
 import { build, seedContact } from '../helper.js'
 import { upstreamMetricsObserver } from '../../src/plugins/metrics.js'
+
+// Each app here is built over a fresh emulator (spec loading, schema compilation): seconds apiece on
+// a loaded 2-core machine. A generous per-file limit, not a timing assertion.
+tap.setTimeout(300_000)
 
 /** The value of one sample line `name{labels} value` in a Prometheus text body, or undefined. */
 function sample (text: string, name: string, labels: Record<string, string>): number | undefined {

@@ -1,6 +1,10 @@
-import { test } from 'tap'
+import { t as tap, test } from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { build, json } from '../helper.js'
+
+// Each app here is built over a fresh emulator (spec loading, schema compilation): seconds apiece on
+// a loaded 2-core machine. A generous per-file limit, not a timing assertion.
+tap.setTimeout(300_000)
 
 /** Keep the event loop busy for `ms` (synchronously), as a CPU-bound overload would. */
 function blockEventLoop (ms: number): void {

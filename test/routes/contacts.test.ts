@@ -199,7 +199,10 @@ test('POST /contacts/search needs exactly one form', async (t) => {
   const { app, emulator } = await build(t)
   const both = await app.inject({ method: 'POST', url: '/contacts/search', payload: { query: { field: 'email', operator: '=', value: 'a' }, field: 'email', operator: '=', value: 'a' } })
   t.equal(both.statusCode, 400)
-  t.match(json(both).errors, [{ field: 'body.query' }])
+  t.match(json(both).errors, [{ field: 'body.field', message: /give exactly one search form/ }])
+  const three = await app.inject({ method: 'POST', url: '/contacts/search', payload: { query: { field: 'email', operator: '=', value: 'a' }, filter: "email = 'a'" } })
+  t.equal(three.statusCode, 400)
+  t.match(json(three).errors, [{ field: 'body.filter' }])
   const none = await app.inject({ method: 'POST', url: '/contacts/search', payload: { per_page: 10 } })
   t.equal(none.statusCode, 400)
   const half = await app.inject({ method: 'POST', url: '/contacts/search', payload: { field: 'email' } })
@@ -209,4 +212,37 @@ test('POST /contacts/search needs exactly one form', async (t) => {
   t.equal(big.statusCode, 400)
   t.match(json(big).errors, [{ field: 'body.per_page' }])
   t.equal(emulator.requests.length, 0)
+})
+
+test('POST /contacts/search: a filter formula becomes Intercom\'s query, dates in Unix seconds', async (t) => {
+  const { app, emulator } = await build(t)
+  const res = await app.inject({ method: 'POST', url: '/contacts/search', payload: { filter: "role = 'user' AND (created_at > '2024-01-01' OR email ~ 'acme')", per_page: 10 } })
+  t.equal(res.statusCode, 200)
+  t.same(upstream(t, emulator)[0].body, {
+    query: { operator: 'AND', value: [{ field: 'role', operator: '=', value: 'user' }, { operator: 'OR', value: [{ field: 'created_at', operator: '>', value: 1704067200 }, { field: 'email', operator: '~', value: 'acme' }] }] },
+    pagination: { per_page: 10 }
+  })
+})
+
+test('POST /contacts/search: a formula or query Intercom would refuse is a 400 before anything is sent', async (t) => {
+  const { app, emulator } = await build(t)
+  const syntax = await app.inject({ method: 'POST', url: '/contacts/search', payload: { filter: "role = 'user' AND (email ~ 'a'" } })
+  t.equal(syntax.statusCode, 400)
+  t.match(json(syntax).errors, [{ field: 'body.filter', message: /position \d+/ }])
+  const deep = "a = 1 AND (b = 1 OR (c = 1 AND (d = 1 OR e = 2)))"
+  const tooDeep = await app.inject({ method: 'POST', url: '/contacts/search', payload: { filter: deep } })
+  t.equal(tooDeep.statusCode, 400)
+  t.match(json(tooDeep).errors, [{ field: 'body.filter' }])
+  const wide = { operator: 'OR', value: Array.from({ length: 16 }, (_, i) => ({ field: 'email', operator: '=', value: `u${i}@x.co` })) }
+  const tooWide = await app.inject({ method: 'POST', url: '/contacts/search', payload: { query: wide } })
+  t.equal(tooWide.statusCode, 400)
+  t.match(json(tooWide).errors, [{ field: 'body.query', message: /15/ }])
+  t.equal(emulator.requests.length, 0)
+})
+
+test('POST /contacts/search: the shorthand >= is sent as > OR =', async (t) => {
+  const { app, emulator } = await build(t)
+  const res = await app.inject({ method: 'POST', url: '/contacts/search', payload: { field: 'created_at', operator: '>=', value: 1704067200 } })
+  t.equal(res.statusCode, 200)
+  t.same(upstream(t, emulator)[0].body, { query: { operator: 'OR', value: [{ field: 'created_at', operator: '>', value: 1704067200 }, { field: 'created_at', operator: '=', value: 1704067200 }] } })
 })

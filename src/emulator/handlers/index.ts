@@ -6,13 +6,29 @@
 import { adminHandlers } from './admins.js'
 import { contactHandlers } from './contacts.js'
 import { conversationHandlers } from './conversations.js'
+import { contactRelationHandlers } from './contact-relations.js'
+import { companyHandlers } from './companies.js'
+import { tagHandlers } from './tags.js'
+import { eventHandlers } from './events.js'
+import { conversationManageHandlers } from './conversations-manage.js'
+import { messageHandlers } from './messages.js'
+import { ticketHandlers } from './tickets.js'
+import { articleHandlers } from './articles.js'
 import type { HandlerEntry, OperationHandler } from './types.js'
 
 /** All implemented operations. */
 export const HANDLER_TABLE: readonly HandlerEntry[] = [
+  ...contactRelationHandlers,
+  ...companyHandlers,
+  ...tagHandlers,
+  ...eventHandlers,
   ...adminHandlers,
   ...contactHandlers,
-  ...conversationHandlers
+  ...conversationHandlers,
+  ...conversationManageHandlers,
+  ...messageHandlers,
+  ...ticketHandlers,
+  ...articleHandlers
 ]
 
 /**

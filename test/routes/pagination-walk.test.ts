@@ -1,0 +1,43 @@
+import { test } from 'tap'
+import type { FastifyInstance } from 'fastify'
+import { build, json, seedContact, upstream } from '../helper.js'
+
+/** The caller's loop: follow next_cursor until it is null; the same code for every list. */
+async function walk (app: FastifyInstance, url: string, perPage: number): Promise<{ pages: number, ids: string[] }> {
+  const ids: string[] = []
+  let cursor: string | null = null
+  let pages = 0
+  do {
+    const qs: string = `per_page=${perPage}` + (cursor === null ? '' : `&starting_after=${encodeURIComponent(cursor)}`)
+    const res = await app.inject({ method: 'GET', url: `${url}?${qs}` })
+    if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}: ${res.body}`)
+    const page = json(res)
+    ids.push(...page.data.map((x: { id: string }) => x.id))
+    cursor = page.next_cursor
+    pages++
+  } while (cursor !== null && pages < 10)
+  return { pages, ids }
+}
+
+test('the same caller loop walks 3 pages of a cursor list (contacts) and of a page-numbered list (companies)', async (t) => {
+  const { app, emulator } = await build(t)
+  for (let i = 0; i < 5; i++) {
+    await seedContact(emulator, { email: `w${i}@example.com` })
+    await app.inject({ method: 'POST', url: '/companies', payload: { company_id: `w-${i}` } })
+  }
+  emulator.resetRecords()
+
+  const contacts = await walk(app, '/contacts', 2)
+  t.equal(contacts.pages, 3)
+  t.equal(new Set(contacts.ids).size, 5, 'every contact once')
+  const contactCalls = upstream(t, emulator)
+  t.same(contactCalls.map((r) => r.operationId), ['ListContacts', 'ListContacts', 'ListContacts'])
+  t.ok(contactCalls.slice(1).every((r) => typeof r.query.starting_after === 'string'), 'Intercom cursors underneath')
+
+  emulator.resetRecords()
+  const companies = await walk(app, '/companies', 2)
+  t.equal(companies.pages, 3)
+  t.equal(new Set(companies.ids).size, 5, 'every company once')
+  const companyCalls = upstream(t, emulator)
+  t.same(companyCalls.map((r) => `${r.operationId} page=${String(r.query.page)}`), ['retrieveCompany page=1', 'retrieveCompany page=2', 'retrieveCompany page=3'], 'page numbers underneath')
+})
