@@ -19,7 +19,7 @@ import { seedContact } from './helper.js'
 tap.setTimeout(300_000)
 
 const IN_FLIGHT = 20
-const UPSTREAM_DELAY_MS = 3_000
+const UPSTREAM_DELAY_MS = 8_000
 
 test('SIGTERM under load: readiness 503 first, new connections refused, every in-flight request answered 200, exit 0', async (t) => {
   const emulator = await startEmulator()
@@ -34,8 +34,8 @@ test('SIGTERM under load: readiness 503 first, new connections refused, every in
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
-    SHUTDOWN_TIMEOUT_MS: '15000',
-    SHUTDOWN_DRAIN_DELAY_MS: '500',
+    SHUTDOWN_TIMEOUT_MS: '30000',
+    SHUTDOWN_DRAIN_DELAY_MS: '300',
     PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
     UPSTREAM_KEEP_ALIVE_TIMEOUT_MS: '10'
   }
@@ -89,7 +89,9 @@ test('SIGTERM under load: readiness 503 first, new connections refused, every in
       await res.body.dump()
       await sleep(10)
     } catch (err) {
-      refused = (err as { code?: string }).code
+      // A probe that raced the close (accepted, then closed as idle) is retried; only a refused
+      // connection ends the loop.
+      if ((err as { code?: string }).code === 'ECONNREFUSED') refused = 'ECONNREFUSED'
     } finally {
       await probe.destroy()
     }

@@ -92,3 +92,16 @@ test('passthrough calls are counted as operation "passthrough" with Intercom\'s 
   t.equal(sample(text, 'intercom_requests_total', { operation: 'passthrough', method: 'GET', status: '404' }), 1)
   t.equal(sample(text, 'http_requests_total', { route: '/intercom/*', status_code: '200' }), 1, 'the passthrough route is one label value')
 })
+
+test('end to end over the retry policy: a 429 then a 200 counts one retry by reason, and Intercom\'s rate-limit headers become gauges', async (t) => {
+  const { app, emulator } = await build(t)
+  const ada = await seedContact(emulator, { external_id: 'user-retry', email: 'retry@example.com' })
+  emulator.fault({ method: 'GET', path: `/contacts/${ada.id}`, status: 429, headers: { 'retry-after': '0' } })
+  const res = await app.inject({ method: 'GET', url: `/contacts/${ada.id}` })
+  t.equal(res.statusCode, 200, 'the retry succeeded')
+  const text = (await app.inject({ method: 'GET', url: '/metrics' })).body
+  t.equal(sample(text, 'intercom_retries_total', { operation: 'ShowContact', reason: 'status_429' }), 1)
+  t.equal(sample(text, 'intercom_requests_total', { operation: 'ShowContact', status: '200' }), 1, 'one call, final status 200')
+  t.match(text, /intercom_rate_limit_remaining\{workspace="[^"]+"\} \d+/, 'rate-limit remaining per workspace')
+  t.notOk(text.includes(emulator.token), 'the workspace label is not the token')
+})
