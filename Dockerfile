@@ -28,5 +28,9 @@ EXPOSE 3000
 # node:22 has fetch; a failing probe exits 1.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# Node runs as PID 1 directly (no npm in between) so SIGTERM reaches close-with-grace.
+# Node runs as PID 1 directly (no npm or shell in between) so SIGTERM reaches close-with-grace,
+# which installs explicit SIGTERM/SIGINT handlers (PID 1 gets no default signal handling) and
+# drains within SHUTDOWN_TIMEOUT_MS. No tini: the process spawns no children, so there are no
+# zombies to reap; `docker run --init` adds one if that ever changes.
+STOPSIGNAL SIGTERM
 CMD ["node", "dist/src/server.js"]

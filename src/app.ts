@@ -14,6 +14,11 @@ import { serializerController } from './serializer.js'
 import problemDetails from './plugins/problem-details.js'
 import swaggerPlugin from './plugins/swagger.js'
 import upstream from './plugins/upstream.js'
+import authPlugin from './plugins/auth.js'
+import jsonBody from './plugins/json-body.js'
+import metricsPlugin from './plugins/metrics.js'
+import pressurePlugin from './plugins/under-pressure.js'
+import gracefulShutdown from './plugins/graceful-shutdown.js'
 import deadline from './plugins/deadline.js'
 import { ProblemSchema } from '../schemas/common.js'
 import { ContactListSchema, ContactSchema, UpsertResultSchema } from '../schemas/contacts.js'
@@ -97,9 +102,15 @@ export default fp<{ config: AppConfig }>(async function app (fastify: FastifyIns
     reply.header('x-request-id', request.id)
   })
 
+  // Production readiness: shed load first, then check the API key, both before any body is read.
+  await fastify.register(gracefulShutdown)
+  await fastify.register(pressurePlugin, config.pressure)
+  await fastify.register(authPlugin, config.auth)
+  await fastify.register(jsonBody, { maxDepth: config.jsonMaxDepth, bodyLimitBytes: config.http.bodyLimitBytes })
   await fastify.register(problemDetails)
   await fastify.register(swaggerPlugin)
   await fastify.register(upstream, { config })
+  await fastify.register(metricsPlugin)
   await fastify.register(deadline, { defaultMs: config.policy.requestDeadlineMs })
 
   await fastify.register(healthRoutes, { readinessCacheMs: config.readinessCacheMs, sandbox: config.intercom.sandbox })

@@ -6,6 +6,7 @@
  * duration is milliseconds and says so in its name (`_MS`); sizes are bytes.
  */
 import envSchema from 'env-schema'
+import { readFileSync } from 'node:fs'
 import { Type, type Static } from '@sinclair/typebox'
 
 /** Intercom's regional API hosts (INTERCOM_REGION). */
@@ -25,6 +26,17 @@ const EnvSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 100 * 1024 * 1024, default: 1024 * 1024 }),
+  JSON_MAX_DEPTH: Type.Integer({ minimum: 1, maximum: 1000, default: 32, description: 'Deepest accepted JSON body nesting (objects and arrays); deeper bodies are refused with 400 before parsing.' }),
+  API_KEYS: Type.Optional(Type.String({ minLength: 1, description: 'Inbound API keys: comma-separated, or a path (starting with / or ./) to a file with one key per line. Unset: no inbound auth.' })),
+  AUTH_OPEN_PATHS: Type.String({ default: '/healthz,/readyz,/metrics,/openapi.json,/openapi.yaml', description: 'Comma-separated route paths that need no API key (each also opens its sub-paths); /docs is always open.' }),
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 10_000, description: 'On SIGTERM/SIGINT: the whole drain must finish within this, else exit 1.' }),
+  SHUTDOWN_DRAIN_DELAY_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 0, description: 'On SIGTERM/SIGINT: how long /readyz answers 503 while still serving, before the listener closes.' }),
+  PRESSURE_MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, default: 1_000, description: 'Shed load (503) when the mean event-loop delay exceeds this; 0 disables the check.' }),
+  PRESSURE_MAX_EVENT_LOOP_UTILIZATION: Type.Number({ minimum: 0, maximum: 1, default: 0, description: 'Shed load when event-loop utilisation exceeds this (0..1); 0 disables the check.' }),
+  PRESSURE_MAX_HEAP_USED_BYTES: Type.Integer({ minimum: 0, default: 0, description: 'Shed load when the V8 heap in use exceeds this; 0 disables the check.' }),
+  PRESSURE_MAX_RSS_BYTES: Type.Integer({ minimum: 0, default: 0, description: 'Shed load when the resident set size exceeds this; 0 disables the check.' }),
+  PRESSURE_SAMPLE_INTERVAL_MS: Type.Integer({ minimum: 5, maximum: 60_000, default: 1_000, description: 'How often the load figures are sampled.' }),
+  PRESSURE_RETRY_AFTER_MS: Type.Integer({ minimum: 1_000, maximum: 3_600_000, default: 10_000, description: 'Retry-After sent with a shed 503 (rounded up to whole seconds).' }),
   UPSTREAM_CONNECTIONS: Type.Integer({ minimum: 1, maximum: 1024, default: 32 }),
   UPSTREAM_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 5_000 }),
   UPSTREAM_HEADERS_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 30_000 }),
@@ -61,6 +73,14 @@ export interface AppConfig {
   }
   http: { host: string; port: number; bodyLimitBytes: number }
   logLevel: string
+  /** Largest JSON nesting depth a body may have (JSON_MAX_DEPTH). */
+  jsonMaxDepth: number
+  /** Inbound authentication: `apiKeys` empty = open. `openPaths` need no key (plus /docs). */
+  auth: { apiKeys: string[]; openPaths: string[] }
+  /** Graceful shutdown: readiness 503 for `drainDelayMs`, then close; everything within `timeoutMs`. */
+  shutdown: { timeoutMs: number; drainDelayMs: number }
+  /** Load shedding (@fastify/under-pressure); a 0 limit disables that check. */
+  pressure: { maxEventLoopDelayMs: number; maxEventLoopUtilization: number; maxHeapUsedBytes: number; maxRssBytes: number; sampleIntervalMs: number; retryAfterMs: number }
   upstream: {
     connections: number
     connectTimeoutMs: number
@@ -129,6 +149,17 @@ export function loadConfig (env: Record<string, string | undefined>): AppConfig 
     },
     http: { host: parsed.HOST, port: parsed.PORT, bodyLimitBytes: parsed.BODY_LIMIT_BYTES },
     logLevel: parsed.LOG_LEVEL,
+    jsonMaxDepth: parsed.JSON_MAX_DEPTH,
+    auth: { apiKeys: parseApiKeys(parsed.API_KEYS), openPaths: parsed.AUTH_OPEN_PATHS.split(',').map((p) => p.trim()).filter(Boolean) },
+    shutdown: { timeoutMs: parsed.SHUTDOWN_TIMEOUT_MS, drainDelayMs: parsed.SHUTDOWN_DRAIN_DELAY_MS },
+    pressure: {
+      maxEventLoopDelayMs: parsed.PRESSURE_MAX_EVENT_LOOP_DELAY_MS,
+      maxEventLoopUtilization: parsed.PRESSURE_MAX_EVENT_LOOP_UTILIZATION,
+      maxHeapUsedBytes: parsed.PRESSURE_MAX_HEAP_USED_BYTES,
+      maxRssBytes: parsed.PRESSURE_MAX_RSS_BYTES,
+      sampleIntervalMs: parsed.PRESSURE_SAMPLE_INTERVAL_MS,
+      retryAfterMs: parsed.PRESSURE_RETRY_AFTER_MS
+    },
     upstream: {
       connections: parsed.UPSTREAM_CONNECTIONS,
       connectTimeoutMs: parsed.UPSTREAM_CONNECT_TIMEOUT_MS,
@@ -150,6 +181,32 @@ export function loadConfig (env: Record<string, string | undefined>): AppConfig 
       redis: { url: parsed.REDIS_URL, keyPrefix: parsed.REDIS_KEY_PREFIX, fallbackShare: parsed.REDIS_FALLBACK_SHARE }
     }
   }
+}
+
+/** Shortest inbound API key accepted (API_KEYS), so a key cannot be guessed. */
+export const MIN_API_KEY_LENGTH = 16
+
+/**
+ * API_KEYS: a value starting with `/` or `./` is a file with one key per line (blank lines and `#`
+ * comments skipped, commas also split); anything else is a comma-separated list. Unset: [].
+ * @throws ConfigError naming API_KEYS when the file cannot be read, the list is empty or a key is
+ * shorter than MIN_API_KEY_LENGTH (the key itself is never printed).
+ */
+export function parseApiKeys (value: string | undefined): string[] {
+  if (value === undefined) return []
+  let text = value
+  if (value.startsWith('/') || value.startsWith('./')) {
+    try {
+      text = readFileSync(value, 'utf8').split('\n').filter((line) => !line.trim().startsWith('#')).join(',')
+    } catch (err) {
+      throw new ConfigError(`Invalid configuration: API_KEYS names a file that cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}: ${value})`)
+    }
+  }
+  const keys = text.split(/[,\r\n]/).map((k) => k.trim()).filter(Boolean)
+  if (keys.length === 0) throw new ConfigError('Invalid configuration: API_KEYS must name at least one key')
+  const short = keys.findIndex((k) => k.length < MIN_API_KEY_LENGTH)
+  if (short !== -1) throw new ConfigError(`Invalid configuration: API_KEYS key #${short + 1} is shorter than ${MIN_API_KEY_LENGTH} characters`)
+  return [...new Set(keys)]
 }
 
 /** The environment variables `loadConfig` reads, with their schema (for the README table). */

@@ -9,8 +9,7 @@ import closeWithGrace from 'close-with-grace'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { ConfigError, loadConfig, type AppConfig } from './config.js'
 import app, { fastifyOptions } from './app.js'
-
-const SHUTDOWN_DELAY_MS = 10_000
+import { setTimeout as sleep } from 'node:timers/promises'
 
 async function main (): Promise<void> {
   let config: AppConfig
@@ -41,11 +40,21 @@ async function main (): Promise<void> {
 
   await fastify.register(app, { config })
 
-  closeWithGrace({ delay: SHUTDOWN_DELAY_MS }, async function ({ signal, err }) {
+  // Graceful shutdown (SIGTERM/SIGINT): /readyz answers 503 at once; after SHUTDOWN_DRAIN_DELAY_MS
+  // (time for a load balancer to notice) the listener closes, so new connections are refused, while
+  // in-flight requests finish; then the onClose hooks close the upstream pool (and Redis). All of it
+  // within SHUTDOWN_TIMEOUT_MS, else close-with-grace exits 1.
+  closeWithGrace({ delay: config.shutdown.timeoutMs }, async function ({ signal, err }) {
     if (err) fastify.log.error({ err }, 'shutting down after an error')
     else fastify.log.info({ signal }, 'shutting down')
     fastify.lifecycle.shuttingDown = true
+    if (config.shutdown.drainDelayMs > 0) {
+      fastify.log.info({ drainDelayMs: config.shutdown.drainDelayMs }, 'draining: /readyz answers 503; still serving')
+      await sleep(config.shutdown.drainDelayMs)
+    }
+    fastify.log.info('closing: no new connections; waiting for in-flight requests')
     await fastify.close()
+    fastify.log.info('closed: in-flight requests done, upstream pool closed')
     await emulator?.close()
   })
 

@@ -26,6 +26,8 @@ export async function build (t: Test, opts: { emulator?: EmulatorOptions, env?: 
     INTERCOM_BASE_URL: emulator.url,
     LOG_LEVEL: 'silent',
     UPSTREAM_KEEP_ALIVE_TIMEOUT_MS: '10',
+    // No load shedding unless a test asks for it: a busy CI machine is not an overloaded service.
+    PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
     ...opts.env
   })
   const fastify = Fastify(fastifyOptions(config, false)).withTypeProvider<TypeBoxTypeProvider>()

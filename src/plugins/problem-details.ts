@@ -113,6 +113,10 @@ export function sendProblem (reply: FastifyReply, problem: Problem, headers: Rec
 
 export default fp(async function problemDetails (fastify) {
   fastify.setErrorHandler(function (error: FastifyError | Error, request, reply) {
+    // A streamed (passthrough) body cut off at BODY_LIMIT_BYTES surfaces as the upstream call's failure.
+    if (error instanceof UpstreamNetworkError && (error.cause as { code?: string } | undefined)?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return sendProblem(reply, build(request, 413, 'FST_ERR_CTP_BODY_TOO_LARGE', 'Request body is too large; nothing complete was sent to Intercom.'))
+    }
     if (error instanceof RateBudgetExhaustedError) {
       request.log.info({ why: error.why, retryAfterMs: error.retryAfterMs }, 'rate budget exhausted')
       return sendProblem(reply, build(request, 429, error.code, `The Intercom rate budget has no room for this call before its deadline (${error.why}); nothing was sent. Retry after the Retry-After seconds.`), { 'retry-after': String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))) })

@@ -6,6 +6,7 @@
 import fp from 'fastify-plugin'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
+import { SECURITY_SCHEMES } from './auth.js'
 
 /** The `info` and tags of the document (also used by scripts/openapi.ts). */
 export const OPENAPI_INFO = {
@@ -22,6 +23,9 @@ export default fp(async function swaggerPlugin (fastify) {
     openapi: {
       openapi: '3.1.0',
       info: OPENAPI_INFO,
+      // Inbound API keys (src/plugins/auth.ts); open routes override this with `security: []`.
+      components: { securitySchemes: SECURITY_SCHEMES },
+      security: [{ bearerAuth: [] }, { apiKeyHeader: [] }],
       tags: [
         { name: 'contacts', description: 'Intercom contacts (users and leads)' },
         { name: 'conversations', description: 'Intercom conversations' },

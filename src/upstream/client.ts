@@ -195,6 +195,7 @@ export class IntercomClient {
    * @throws UpstreamNetworkError when no answer came back
    */
   async forwardWith (ctx: CallContext, call: ForwardCall, handler: ForwardHandler): Promise<ForwardAnswer> {
+    const started = performance.now()
     this.upstream.dispatcher.dispatch({
       origin: this.origin,
       method: call.method as Dispatcher.HttpMethod,
@@ -204,9 +205,14 @@ export class IntercomClient {
       intercomPolicy: { operationId: 'passthrough', deadlineAt: ctx.deadlineAt }
     } as Dispatcher.DispatchOptions & PolicyRequestOptions, handler)
     try {
-      return await handler.answer
+      const answer = await handler.answer
+      // Reported at Intercom's answer headers (a large body streams on to the caller afterwards).
+      this.observers.onCall({ operationId: 'passthrough', method: call.method, status: answer.statusCode, durationMs: performance.now() - started })
+      return answer
     } catch (err) {
-      throw classifyNetworkError(err, { operationId: 'passthrough', method: call.method, path: call.path })
+      const typed = classifyNetworkError(err, { operationId: 'passthrough', method: call.method, path: call.path })
+      this.observers.onCall({ operationId: 'passthrough', method: call.method, status: null, errorKind: (typed as UpstreamNetworkError).kind, durationMs: performance.now() - started })
+      throw typed
     }
   }
 
