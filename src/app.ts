@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import type { AppConfig } from './config.js'
 import { validatorCompiler } from './validation.js'
+import { cachingSerializerCompiler } from './serialization.js'
 import problemDetails from './plugins/problem-details.js'
 import swaggerPlugin from './plugins/swagger.js'
 import upstream from './plugins/upstream.js'
@@ -70,6 +71,7 @@ export function fastifyOptions (config: AppConfig, logger: FastifyServerOptions[
 export default fp<{ config: AppConfig }>(async function app (fastify: FastifyInstance, { config }) {
   fastify.setValidatorCompiler(validatorCompiler(SHARED_SCHEMAS))
   for (const schema of SHARED_SCHEMAS) fastify.addSchema(schema)
+  fastify.setSerializerCompiler(cachingSerializerCompiler(SHARED_SCHEMAS))
   fastify.decorate('lifecycle', { shuttingDown: false })
 
   fastify.addHook('onSend', async function (request, reply) {
