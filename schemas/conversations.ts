@@ -2,7 +2,7 @@
  * Conversation shapes (Intercom's `conversation` and `message` objects, and the facade's inputs).
  */
 import { Type, type Static } from '@sinclair/typebox'
-import { OpaqueIdSchema, TimestampSchema } from './common.js'
+import { FreeObjectSchema, ListSchema, OpaqueIdSchema, PageQueryProps, TimestampSchema } from './common.js'
 
 /** Intercom's conversation, returned as Intercom returns it (fields beyond these pass through). */
 export const ConversationSchema = Type.Object({
@@ -55,3 +55,82 @@ export const ReplyBodySchema = Type.Object({
   created_at: Type.Optional(TimestampSchema)
 }, { additionalProperties: false, examples: [{ body: 'Thanks, we are on it.', message_type: 'comment' }] })
 export type ReplyBody = Static<typeof ReplyBodySchema>
+
+// ---- Listing, searching and managing conversations --------------------------------------------
+
+/** An admin id (Intercom's are numeric strings). */
+export const AdminIdSchema = Type.String({ pattern: '^[0-9]{1,20}$', description: "An admin's Intercom id", examples: ['991267460'] })
+
+/** A normalised page of conversations. */
+export const ConversationListSchema = ListSchema(Type.Ref('Conversation'), { $id: 'ConversationList', title: 'ConversationList' })
+
+/** GET /conversations query: paging, or `all=true` for every page as NDJSON. */
+export const ListConversationsQuerySchema = Type.Object({
+  ...PageQueryProps,
+  all: Type.Optional(Type.Boolean({ description: 'true: stream every conversation of every page as NDJSON (application/x-ndjson)' }))
+}, { additionalProperties: false })
+export type ListConversationsQuery = Static<typeof ListConversationsQuerySchema>
+
+const actingAdmin = Type.Optional({ ...AdminIdSchema, description: 'The admin performing the action (default: INTERCOM_DEFAULT_ADMIN_ID, else the token\'s admin)' })
+const partBody = Type.Optional(Type.String({ minLength: 1, maxLength: 65_536, description: 'A message left in the conversation with the action' }))
+
+/** POST /conversations/{id}/assign. `assignee_id` "0" unassigns. */
+export const AssignConversationBodySchema = Type.Object({
+  assignee_id: Type.String({ pattern: '^[0-9]{1,20}$', description: 'The admin or team to assign to; "0" unassigns', examples: ['991267460'] }),
+  assignee_type: Type.Union([Type.Literal('admin'), Type.Literal('team')], { description: "Intercom's assignment `type`" }),
+  admin_id: actingAdmin,
+  body: partBody
+}, { additionalProperties: false, examples: [{ assignee_id: '991267460', assignee_type: 'admin' }] })
+export type AssignConversationBody = Static<typeof AssignConversationBodySchema>
+
+/** POST /conversations/{id}/close. */
+export const CloseConversationBodySchema = Type.Object({
+  admin_id: actingAdmin,
+  body: partBody
+}, { additionalProperties: false, examples: [{ body: 'Goodbye :)' }] })
+export type CloseConversationBody = Static<typeof CloseConversationBodySchema>
+
+/** POST /conversations/{id}/open (Intercom's open request takes no message body). */
+export const OpenConversationBodySchema = Type.Object({
+  admin_id: actingAdmin
+}, { additionalProperties: false, examples: [{}] })
+export type OpenConversationBody = Static<typeof OpenConversationBodySchema>
+
+/** POST /conversations/{id}/snooze (Intercom's snooze request takes no message body). */
+export const SnoozeConversationBodySchema = Type.Object({
+  snoozed_until: TimestampSchema,
+  admin_id: actingAdmin
+}, { additionalProperties: false, examples: [{ snoozed_until: '2030-01-01T09:00:00Z' }] })
+export type SnoozeConversationBody = Static<typeof SnoozeConversationBodySchema>
+
+/** PATCH /conversations/{id}: at least one field. */
+export const UpdateConversationBodySchema = Type.Object({
+  read: Type.Optional(Type.Boolean()),
+  title: Type.Optional(Type.String({ maxLength: 1024 })),
+  custom_attributes: Type.Optional(FreeObjectSchema)
+}, { additionalProperties: false, minProperties: 1, examples: [{ read: true, title: 'Export question', custom_attributes: { issue_type: 'billing' } }] })
+export type UpdateConversationBody = Static<typeof UpdateConversationBodySchema>
+
+/** POST /conversations/{id}/tags. */
+export const TagConversationBodySchema = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 255, description: "The tag's Intercom id", examples: ['7522907'] }),
+  admin_id: actingAdmin
+}, { additionalProperties: false, examples: [{ id: '7522907' }] })
+export type TagConversationBody = Static<typeof TagConversationBodySchema>
+
+/** DELETE /conversations/{id}/tags/{tag_id} query: the acting admin. */
+export const UntagConversationQuerySchema = Type.Object({
+  admin_id: actingAdmin
+}, { additionalProperties: false })
+
+/** `{ id, tag_id }` path parameters. */
+export const ConversationTagParamsSchema = Type.Object({ id: OpaqueIdSchema, tag_id: OpaqueIdSchema })
+
+/** Intercom's tag object as a tagging operation answers it. */
+export const AppliedTagSchema = Type.Object({
+  type: Type.String({ examples: ['tag'] }),
+  id: Type.String(),
+  name: Type.Optional(Type.String()),
+  applied_at: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+  applied_by: Type.Optional(Type.Union([Type.Object({ type: Type.String(), id: Type.String() }, { additionalProperties: true }), Type.Null()]))
+}, { additionalProperties: true, description: "Intercom's tag object" })

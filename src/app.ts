@@ -14,11 +14,21 @@ import { cachingSerializerCompiler } from './serialization.js'
 import problemDetails from './plugins/problem-details.js'
 import swaggerPlugin from './plugins/swagger.js'
 import upstream from './plugins/upstream.js'
+import deadline from './plugins/deadline.js'
 import { ProblemSchema } from '../schemas/common.js'
 import { ContactListSchema, ContactSchema, UpsertResultSchema } from '../schemas/contacts.js'
-import { ConversationSchema, MessageSchema } from '../schemas/conversations.js'
+import { ConversationListSchema, ConversationSchema, MessageSchema } from '../schemas/conversations.js'
+import { AdminListSchema, AdminSchema, TeamListSchema, TeamSchema } from '../schemas/admins.js'
+import { TicketListSchema, TicketSchema } from '../schemas/tickets.js'
+import { ArticleListSchema, ArticleSchema } from '../schemas/articles.js'
 import contactsRoutes from '../routes/contacts/index.js'
 import conversationsRoutes from '../routes/conversations/index.js'
+import adminsRoutes from '../routes/admins/index.js'
+import meRoutes from '../routes/me/index.js'
+import teamsRoutes from '../routes/teams/index.js'
+import messagesRoutes from '../routes/messages/index.js'
+import ticketsRoutes from '../routes/tickets/index.js'
+import articlesRoutes from '../routes/articles/index.js'
 import passthroughRoutes from '../routes/intercom/index.js'
 import { CompanyListSchema, CompanySchema } from '../schemas/companies.js'
 import { TagListSchema, TagSchema } from '../schemas/tags.js'
@@ -27,6 +37,8 @@ import contactRelationsRoutes from '../routes/contacts/relations.js'
 import companiesRoutes from '../routes/companies/index.js'
 import tagsRoutes from '../routes/tags/index.js'
 import eventsRoutes from '../routes/events/index.js'
+import operationsRoutes from '../routes/intercom-operations/index.js'
+import { OperationListSchema, OperationSchema } from '../schemas/operations.js'
 import healthRoutes from '../routes/health/index.js'
 
 declare module 'fastify' {
@@ -37,9 +49,15 @@ declare module 'fastify' {
 }
 
 /** Shapes with an `$id`, registered once; routes reference them with `Type.Ref('<$id>')`. */
-export const SHARED_SCHEMAS = [ProblemSchema, ContactSchema, ContactListSchema, UpsertResultSchema, ConversationSchema, MessageSchema]
-// Companies, tags and notes (added on their own line so parallel branches merge cleanly).
-;(SHARED_SCHEMAS as object[]).push(CompanySchema, CompanyListSchema, TagSchema, TagListSchema, NoteSchema, NoteListSchema)
+export const SHARED_SCHEMAS = [
+  ProblemSchema,
+  ContactSchema, ContactListSchema, UpsertResultSchema,
+  CompanySchema, CompanyListSchema, TagSchema, TagListSchema, NoteSchema, NoteListSchema,
+  ConversationSchema, ConversationListSchema, MessageSchema,
+  AdminSchema, AdminListSchema, TeamSchema, TeamListSchema,
+  TicketSchema, TicketListSchema, ArticleSchema, ArticleListSchema,
+  OperationSchema, OperationListSchema
+]
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/
 
@@ -81,13 +99,21 @@ export default fp<{ config: AppConfig }>(async function app (fastify: FastifyIns
   await fastify.register(problemDetails)
   await fastify.register(swaggerPlugin)
   await fastify.register(upstream, { config })
+  await fastify.register(deadline, { defaultMs: config.policy.requestDeadlineMs })
 
   await fastify.register(healthRoutes, { readinessCacheMs: config.readinessCacheMs, sandbox: config.intercom.sandbox })
   await fastify.register(contactsRoutes, { prefix: '/contacts' })
   await fastify.register(conversationsRoutes, { prefix: '/conversations' })
+  await fastify.register(adminsRoutes, { prefix: '/admins' })
+  await fastify.register(meRoutes, { prefix: '/me' })
+  await fastify.register(teamsRoutes, { prefix: '/teams' })
+  await fastify.register(messagesRoutes, { prefix: '/messages' })
+  await fastify.register(ticketsRoutes, { prefix: '/tickets' })
+  await fastify.register(articlesRoutes, { prefix: '/articles' })
   await fastify.register(passthroughRoutes, { prefix: '/intercom' })
   await fastify.register(contactRelationsRoutes, { prefix: '/contacts' })
   await fastify.register(companiesRoutes, { prefix: '/companies' })
   await fastify.register(tagsRoutes, { prefix: '/tags' })
   await fastify.register(eventsRoutes, { prefix: '/events' })
+  await fastify.register(operationsRoutes, { prefix: '/intercom/operations' })
 }, { name: 'intercom-facade' })

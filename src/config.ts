@@ -31,7 +31,17 @@ const EnvSchema = Type.Object({
   UPSTREAM_BODY_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 30_000 }),
   UPSTREAM_KEEP_ALIVE_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 30_000 }),
   READINESS_CACHE_MS: Type.Integer({ minimum: 0, default: 30_000 }),
-  SANDBOX_SEARCH_LAG_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 1_000 })
+  SANDBOX_SEARCH_LAG_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 1_000 }),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'Shared rate budget across replicas; unset = in-process budget.' })),
+  REDIS_KEY_PREFIX: Type.String({ minLength: 1, maxLength: 100, default: 'intercom-facade:' }),
+  REDIS_FALLBACK_SHARE: Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 0.5 }),
+  RETRY_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 20, default: 4 }),
+  RETRY_BASE_DELAY_MS: Type.Integer({ minimum: 1, maximum: 60_000, default: 250 }),
+  RETRY_MAX_DELAY_MS: Type.Integer({ minimum: 1, maximum: 300_000, default: 20_000 }),
+  RETRY_MAX_TOTAL_DELAY_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 30_000 }),
+  RATE_QUEUE_MAX_LENGTH: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 1_000 }),
+  RATE_QUEUE_MAX_WAIT_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 30_000 }),
+  REQUEST_DEADLINE_MS: Type.Integer({ minimum: 1, maximum: 600_000, default: 60_000 })
 })
 type Env = Static<typeof EnvSchema>
 
@@ -60,6 +70,15 @@ export interface AppConfig {
   }
   readinessCacheMs: number
   sandboxSearchLagMs: number
+  /** Rate budget, retry policy and deadlines (src/upstream/interceptor.ts). Milliseconds. */
+  policy: {
+    retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number; maxTotalDelayMs: number }
+    queue: { maxQueueLength: number; maxWaitMs: number }
+    /** Deadline of a call whose caller sent no X-Request-Deadline-Ms. */
+    requestDeadlineMs: number
+    /** Shared budget; `url` unset = in-process. `fallbackShare` sizes the local limiter while Redis is away. */
+    redis: { url: string | undefined; keyPrefix: string; fallbackShare: number }
+  }
 }
 
 /** Raised when the environment is invalid; `message` is one line naming the variable. */
@@ -118,7 +137,18 @@ export function loadConfig (env: Record<string, string | undefined>): AppConfig 
       keepAliveTimeoutMs: parsed.UPSTREAM_KEEP_ALIVE_TIMEOUT_MS
     },
     readinessCacheMs: parsed.READINESS_CACHE_MS,
-    sandboxSearchLagMs: parsed.SANDBOX_SEARCH_LAG_MS
+    sandboxSearchLagMs: parsed.SANDBOX_SEARCH_LAG_MS,
+    policy: {
+      retry: {
+        maxAttempts: parsed.RETRY_MAX_ATTEMPTS,
+        baseDelayMs: parsed.RETRY_BASE_DELAY_MS,
+        maxDelayMs: parsed.RETRY_MAX_DELAY_MS,
+        maxTotalDelayMs: parsed.RETRY_MAX_TOTAL_DELAY_MS
+      },
+      queue: { maxQueueLength: parsed.RATE_QUEUE_MAX_LENGTH, maxWaitMs: parsed.RATE_QUEUE_MAX_WAIT_MS },
+      requestDeadlineMs: parsed.REQUEST_DEADLINE_MS,
+      redis: { url: parsed.REDIS_URL, keyPrefix: parsed.REDIS_KEY_PREFIX, fallbackShare: parsed.REDIS_FALLBACK_SHARE }
+    }
   }
 }
 

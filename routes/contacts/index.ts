@@ -12,6 +12,7 @@ import {
 import { ipath } from '../../src/upstream/path.js'
 import { toContactPayload, upsertContact } from '../../src/facade/contacts.js'
 import { toIntercomSearch } from '../../src/facade/search.js'
+import { CONTACT_SEARCH_FIELDS } from '../../src/facade/formula.js'
 import { fromCursorList, type IntercomCursorList } from '../../src/facade/pagination.js'
 
 const tags = ['contacts']
@@ -57,7 +58,7 @@ const contacts: FastifyPluginAsyncTypebox = async function (fastify) {
       response: { 200: ContactListSchema, ...upstreamErrorResponses }
     }
   }, async function (request) {
-    const r = await intercom.call<IntercomCursorList<Contact>>(request, { operationId: 'SearchContacts', method: 'POST', path: '/contacts/search', body: toIntercomSearch(request.body) })
+    const r = await intercom.call<IntercomCursorList<Contact>>(request, { operationId: 'SearchContacts', method: 'POST', path: '/contacts/search', body: toIntercomSearch(request.body, CONTACT_SEARCH_FIELDS) })
     return fromCursorList(r.data)
   })
 

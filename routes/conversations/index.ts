@@ -1,5 +1,6 @@
 /**
- * /conversations: start one (as a contact), get one, reply (as an admin or a contact).
+ * /conversations: start one (as a contact), get one, reply (as an admin or a contact); list, search,
+ * assign, close, open, snooze, update, tag and untag.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
@@ -7,6 +8,24 @@ import { IdParamsSchema, toUnixSeconds, upstreamErrorResponses } from '../../sch
 import { CreateConversationBodySchema, GetConversationQuerySchema, ReplyBodySchema } from '../../schemas/conversations.js'
 import { ipath } from '../../src/upstream/path.js'
 import { replyAuthor, toReplyPayload } from '../../src/facade/conversations.js'
+import type { FastifyRequest } from 'fastify'
+import {
+  AppliedTagSchema, AssignConversationBodySchema, CloseConversationBodySchema, ConversationTagParamsSchema, ListConversationsQuerySchema,
+  OpenConversationBodySchema, SnoozeConversationBodySchema, TagConversationBodySchema, UntagConversationQuerySchema, UpdateConversationBodySchema,
+  type Conversation
+} from '../../schemas/conversations.js'
+import { SearchBodySchema } from '../../schemas/search.js'
+import { MANAGE_MESSAGE_TYPES, toManagePayload } from '../../src/facade/conversations.js'
+import { toIntercomSearch } from '../../src/facade/search.js'
+import { fromCursorList, ndjsonAllPages, type IntercomCursorList, type Page } from '../../src/facade/pagination.js'
+
+/** Intercom's conversation.list: the items are under `conversations`. */
+type IntercomConversationList = IntercomCursorList<Conversation> & { conversations?: Conversation[] }
+
+/** A request sent with no body at all is taken as `{}` (for actions whose fields are all optional). */
+async function emptyBodyIsObject (request: FastifyRequest): Promise<void> {
+  if (request.body === undefined || request.body === null) request.body = {}
+}
 
 const tags = ['conversations']
 const ConversationRef = Type.Ref('Conversation')
@@ -61,6 +80,155 @@ const conversations: FastifyPluginAsyncTypebox = async function (fastify) {
     const r = await intercom.call(request, { operationId: 'replyConversation', method: 'POST', path: ipath`/conversations/${request.params.id}/reply`, body: toReplyPayload(request.body, author) })
     return r.data
   })
+  /** One normalised page of listConversations. */
+  const listPage = async (request: FastifyRequest, perPage: number | undefined, cursor: string | undefined): Promise<Page<Conversation>> => {
+    const r = await intercom.call<IntercomConversationList>(request, { operationId: 'listConversations', method: 'GET', path: '/conversations', query: { per_page: perPage, starting_after: cursor } })
+    return fromCursorList({ ...r.data, data: r.data.conversations })
+  }
+
+  fastify.get('/', {
+    schema: {
+      tags,
+      operationId: 'listConversations',
+      summary: 'List conversations',
+      description: 'Calls Intercom `listConversations` (GET /conversations, cursor pages); answers `{ data, total_count, next_cursor }`. With `all=true`, streams every conversation of every page as NDJSON (application/x-ndjson).',
+      querystring: ListConversationsQuerySchema,
+      response: { 200: Type.Ref('ConversationList'), ...upstreamErrorResponses }
+    }
+  }, async function (request, reply) {
+    const { per_page: perPage, starting_after: startingAfter, all } = request.query
+    if (all === true) {
+      reply.type('application/x-ndjson')
+      return reply.send(ndjsonAllPages((cursor) => listPage(request, perPage ?? 150, cursor ?? startingAfter)))
+    }
+    return listPage(request, perPage, startingAfter)
+  })
+
+  fastify.post('/search', {
+    schema: {
+      tags,
+      operationId: 'searchConversations',
+      summary: 'Search conversations',
+      description: "Exactly one form: Intercom's `query` object, the shorthand `field` + `operator` + `value`, or a `filter` formula. Calls Intercom `searchConversations` (POST /conversations/search); the answer is normalised to `{ data, total_count, next_cursor }`.",
+      body: SearchBodySchema,
+      response: { 200: Type.Ref('ConversationList'), ...upstreamErrorResponses }
+    }
+  }, async function (request) {
+    const r = await intercom.call<IntercomConversationList>(request, { operationId: 'searchConversations', method: 'POST', path: '/conversations/search', body: toIntercomSearch(request.body) })
+    return fromCursorList({ ...r.data, data: r.data.conversations })
+  })
+
+  fastify.post('/:id/assign', {
+    schema: {
+      tags,
+      operationId: 'assignConversation',
+      summary: 'Assign a conversation to an admin or a team',
+      description: 'Calls Intercom `manageConversation` (POST /conversations/{id}/parts) with `message_type: assignment`, `type` = `assignee_type`, `assignee_id` ("0" unassigns) and the acting `admin_id` (default: INTERCOM_DEFAULT_ADMIN_ID, else the token\'s admin); answers the updated conversation.',
+      params: IdParamsSchema,
+      body: AssignConversationBodySchema,
+      response: { 200: ConversationRef, ...upstreamErrorResponses }
+    }
+  }, async function (request) {
+    return manage(request, request.params.id, 'assign', request.body)
+  })
+
+  fastify.post('/:id/close', {
+    schema: {
+      tags,
+      operationId: 'closeConversation',
+      summary: 'Close a conversation',
+      description: 'Calls Intercom `manageConversation` (POST /conversations/{id}/parts) with `message_type: close`, `type: admin`, the acting `admin_id` (default admin when none) and an optional `body`; answers the updated conversation.',
+      params: IdParamsSchema,
+      body: CloseConversationBodySchema,
+      response: { 200: ConversationRef, ...upstreamErrorResponses }
+    },
+    preValidation: emptyBodyIsObject
+  }, async function (request) {
+    return manage(request, request.params.id, 'close', request.body)
+  })
+
+  fastify.post('/:id/open', {
+    schema: {
+      tags,
+      operationId: 'openConversation',
+      summary: 'Open a closed or snoozed conversation',
+      description: 'Calls Intercom `manageConversation` (POST /conversations/{id}/parts) with `message_type: open` and the acting `admin_id` (default admin when none); answers the updated conversation.',
+      params: IdParamsSchema,
+      body: OpenConversationBodySchema,
+      response: { 200: ConversationRef, ...upstreamErrorResponses }
+    },
+    preValidation: emptyBodyIsObject
+  }, async function (request) {
+    return manage(request, request.params.id, 'open', request.body)
+  })
+
+  fastify.post('/:id/snooze', {
+    schema: {
+      tags,
+      operationId: 'snoozeConversation',
+      summary: 'Snooze a conversation until a time',
+      description: 'Calls Intercom `manageConversation` (POST /conversations/{id}/parts) with `message_type: snoozed`, `snoozed_until` (Unix seconds or ISO 8601 in; Unix seconds sent) and the acting `admin_id` (default admin when none); answers the updated conversation.',
+      params: IdParamsSchema,
+      body: SnoozeConversationBodySchema,
+      response: { 200: ConversationRef, ...upstreamErrorResponses }
+    }
+  }, async function (request) {
+    return manage(request, request.params.id, 'snooze', request.body)
+  })
+
+  fastify.patch('/:id', {
+    schema: {
+      tags,
+      operationId: 'updateConversation',
+      summary: 'Update a conversation',
+      description: 'Marks it read, sets its title or custom attributes. Calls Intercom `updateConversation` (PUT /conversations/{id}); answers the updated conversation.',
+      params: IdParamsSchema,
+      body: UpdateConversationBodySchema,
+      response: { 200: ConversationRef, ...upstreamErrorResponses }
+    }
+  }, async function (request) {
+    const r = await intercom.call(request, { operationId: 'updateConversation', method: 'PUT', path: ipath`/conversations/${request.params.id}`, body: request.body })
+    return r.data
+  })
+
+  fastify.post('/:id/tags', {
+    schema: {
+      tags,
+      operationId: 'tagConversation',
+      summary: 'Tag a conversation',
+      description: 'Calls Intercom `attachTagToConversation` (POST /conversations/{id}/tags) with the tag `id` and the acting `admin_id` (default admin when none); answers the tag.',
+      params: IdParamsSchema,
+      body: TagConversationBodySchema,
+      response: { 200: AppliedTagSchema, ...upstreamErrorResponses }
+    }
+  }, async function (request) {
+    const adminId = request.body.admin_id ?? await fastify.defaultAdminId(request)
+    const r = await intercom.call(request, { operationId: 'attachTagToConversation', method: 'POST', path: ipath`/conversations/${request.params.id}/tags`, body: { id: request.body.id, admin_id: adminId } })
+    return r.data
+  })
+
+  fastify.delete('/:id/tags/:tag_id', {
+    schema: {
+      tags,
+      operationId: 'untagConversation',
+      summary: 'Remove a tag from a conversation',
+      description: 'Calls Intercom `detachTagFromConversation` (DELETE /conversations/{id}/tags/{tag_id}) with the acting `admin_id` (query; default admin when none); answers the tag.',
+      params: ConversationTagParamsSchema,
+      querystring: UntagConversationQuerySchema,
+      response: { 200: AppliedTagSchema, ...upstreamErrorResponses }
+    }
+  }, async function (request) {
+    const adminId = request.query.admin_id ?? await fastify.defaultAdminId(request)
+    const r = await intercom.call(request, { operationId: 'detachTagFromConversation', method: 'DELETE', path: ipath`/conversations/${request.params.id}/tags/${request.params.tag_id}`, body: { admin_id: adminId } })
+    return r.data
+  })
+
+  /** Run one manageConversation action as the given or the default admin. */
+  async function manage (request: FastifyRequest, id: string, action: keyof typeof MANAGE_MESSAGE_TYPES, body: Parameters<typeof toManagePayload>[1] & { admin_id?: string }): Promise<unknown> {
+    const adminId = body.admin_id ?? await fastify.defaultAdminId(request)
+    const r = await intercom.call(request, { operationId: 'manageConversation', method: 'POST', path: ipath`/conversations/${id}/parts`, body: toManagePayload(action, body, adminId) })
+    return r.data
+  }
 }
 
 export default conversations

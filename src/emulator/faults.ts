@@ -20,6 +20,11 @@ export interface FaultSpec {
   delayMs?: number
   /** 'before-body': destroy the socket without answering (after reading the request). */
   reset?: boolean
+  /**
+   * Apply the operation first (Intercom acted on it), then answer with `status` or `reset`: the
+   * "failed after it was applied" case, where sending the write again would duplicate it.
+   */
+  applied?: boolean
 }
 
 interface ActiveFault { spec: FaultSpec; remaining: number }

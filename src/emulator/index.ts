@@ -5,11 +5,12 @@
  * operations in handlers/ (GET /me, contacts CRUD + search, conversations create / retrieve / reply):
  * Bearer-token auth, Intercom error lists, X-RateLimit-* headers, `x-request-id`, 409 on duplicate
  * contacts, a search index that lags writes by `searchLagMs`. Each request is recorded, validated
- * against Intercom's OpenAPI 2.14 description (spec.ts + spec-patch.ts) and may be hit by an injected
+ * against Intercom's OpenAPI 2.14 description (spec.ts + src/intercom-spec) and may be hit by an injected
  * fault first.
  *
  * Per request, in order: record → fault → auth (401) → rate limit (429) → route (404) → JSON body
- * (400) → OpenAPI validation (400 + `violations`) → handler.
+ * (400) → OpenAPI validation (400 + `violations`) → handler, or, for a specified operation without
+ * one, the description's example answer for its success status (intercom-spec/examples.ts).
  */
 import { randomBytes, randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -22,6 +23,7 @@ import { Reply } from './handlers/types.js'
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js'
 import { seedStore } from './seed.js'
 import { describeValidationErrors, loadSpec } from './spec.js'
+import { exampleResponse, type ExampleResponse } from '../intercom-spec/examples.js'
 import { EmulatorStore } from './store.js'
 
 export { EmulatorStore } from './store.js'
@@ -44,8 +46,11 @@ export interface EmulatorOptions {
   port?: number
   /** pino logger options or false (default false: silent). */
   logger?: boolean | object
-  /** Fixed-window rate limit. Default `{ limit: 10000, windowMs: 10000 }`. */
-  rateLimit?: { limit: number; windowMs: number }
+  /**
+   * Fixed-window rate limit. Default `{ limit: 10000, windowMs: 10000 }`; e.g. `{ limit: 50, windowMs: 1000 }`
+   * for 50/s. `retryAfter` adds `Retry-After` to its 429s: 'seconds' (delay-seconds) or 'http-date'.
+   */
+  rateLimit?: { limit: number; windowMs: number; retryAfter?: 'seconds' | 'http-date' }
   /**
    * How search compares Date fields (created_at, updated_at, signed_up_at, ...). 'day' (default, like
    * Intercom): by UTC calendar day, `>` matching from the start of the next day; 'second': exact.
@@ -82,7 +87,27 @@ export interface Emulator {
   fault(spec: FaultSpec): void
   /** Clear requests, violations and faults (not the store). */
   resetRecords(): void
+  /** Counters: refused (429) answers, and writes that reached a handler (see EmulatorStats). */
+  stats: EmulatorStats
   close(): Promise<void>
+}
+
+/**
+ * Counters for tests and benchmarks (reset by `resetRecords`).
+ * `writes`: every non-GET/HEAD request that reached its operation handler (so it was applied, or
+ * refused by the handler itself), keyed by `METHOD path body`; a count above 1 is a duplicated write.
+ */
+export interface EmulatorStats {
+  /** 429 answers given by the rate limit (not injected faults). */
+  refused429: number
+  /** Requests that passed the rate limit (and auth). */
+  accepted: number
+  writes: Map<string, number>
+}
+
+/** The writes that arrived more than once, from `stats.writes`. */
+export function duplicatedWrites (stats: EmulatorStats): Array<{ key: string, count: number }> {
+  return [...stats.writes].filter(([, n]) => n > 1).map(([key, count]) => ({ key, count }))
 }
 
 /** The emulator state a built app carries (`app.emulator`). */
@@ -93,6 +118,7 @@ export interface EmulatorCore {
   store: EmulatorStore
   fault(spec: FaultSpec): void
   resetRecords(): void
+  stats: EmulatorStats
 }
 
 /** The emulator's Fastify app, decorated with its state. */
@@ -129,6 +155,12 @@ export async function buildEmulatorApp (options: EmulatorOptions & { token: stri
   const limiter = new RateLimiter(options.rateLimit as RateLimitOptions | undefined)
   const faults = new FaultList()
   const maxRecords = options.maxRecords ?? Infinity
+  const examples = new Map<string, ExampleResponse | undefined>()
+  /** The spec's example answer for an operation without a handler (memoised). */
+  const exampleFor = (operationId: string): ExampleResponse | undefined => {
+    if (!examples.has(operationId)) examples.set(operationId, exampleResponse(spec.document, operationId))
+    return examples.get(operationId)
+  }
 
   const core: EmulatorCore = {
     token: options.token,
@@ -136,7 +168,11 @@ export async function buildEmulatorApp (options: EmulatorOptions & { token: stri
     violations: [],
     store,
     fault: (f) => { faults.add(f) },
+    stats: { refused429: 0, accepted: 0, writes: new Map() },
     resetRecords: () => {
+      core.stats.refused429 = 0
+      core.stats.accepted = 0
+      core.stats.writes.clear()
       core.requests.length = 0
       core.violations.length = 0
       faults.clear()
@@ -195,7 +231,24 @@ export async function buildEmulatorApp (options: EmulatorOptions & { token: stri
     const route = spec.match(method, path)
     record(request, path, query, body, route?.operationId)
 
+    // A fault with `applied: true` lets the operation run first, then replaces its answer.
+    let appliedFault: FaultSpec | undefined
     const send = (status: number, payload: unknown, headers: Record<string, string>): void => {
+      if (appliedFault !== undefined) {
+        const f = appliedFault
+        appliedFault = undefined
+        if (f.reset === true) {
+          reply.hijack()
+          request.raw.socket.destroy()
+          return
+        }
+        if (f.status !== undefined) {
+          const extra = Object.fromEntries(Object.entries(f.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]))
+          status = f.status
+          payload = errorBody(requestId, f.code ?? defaultCodeForStatus(f.status), f.message ?? defaultMessageForStatus(f.status))
+          headers = { ...headers, ...extra }
+        }
+      }
       void reply.code(status).headers({ ...headers, 'x-request-id': requestId }).type(JSON_TYPE).send(JSON.stringify(payload))
     }
     const fail = (status: number, code: string, message: string, headers: Record<string, string>, field?: string): void => {
@@ -203,7 +256,10 @@ export async function buildEmulatorApp (options: EmulatorOptions & { token: stri
     }
 
     const fault = faults.take(method, path)
-    if (fault !== undefined) {
+    if (fault !== undefined && fault.applied === true) {
+      appliedFault = fault
+      if (fault.delayMs !== undefined && fault.delayMs > 0) await sleep(fault.delayMs)
+    } else if (fault !== undefined) {
       if (fault.delayMs !== undefined && fault.delayMs > 0) await sleep(fault.delayMs)
       if (fault.reset === true) {
         reply.hijack()
@@ -226,6 +282,8 @@ export async function buildEmulatorApp (options: EmulatorOptions & { token: stri
     const limit = limiter.hit()
     const rl = RateLimiter.headers(limit)
     if (limit.exceeded) {
+      core.stats.refused429 += 1
+      if (options.rateLimit?.retryAfter !== undefined) rl['retry-after'] = options.rateLimit.retryAfter === 'http-date' ? new Date(limit.reset * 1000).toUTCString() : String(Math.max(0, limit.reset - Math.floor(Date.now() / 1000)))
       fail(429, 'rate_limit_exceeded', RATE_LIMIT_MESSAGE, rl)
       return
     }
@@ -249,9 +307,20 @@ export async function buildEmulatorApp (options: EmulatorOptions & { token: stri
     }
     const handler = handlers.get(route.operationId)
     if (handler === undefined) {
+      // Specified but not emulated: answer the spec's example for its success status.
+      const example = exampleFor(route.operationId)
+      if (example !== undefined) {
+        send(example.status, example.body, rl)
+        return
+      }
       request.log.warn({ operationId: route.operationId }, 'emulator: operation not implemented')
       fail(404, 'not_found', 'Resource Not Found', rl)
       return
+    }
+    core.stats.accepted += 1
+    if (method !== 'GET' && method !== 'HEAD') {
+      const key = `${method} ${path} ${JSON.stringify(body ?? null)}`
+      core.stats.writes.set(key, (core.stats.writes.get(key) ?? 0) + 1)
     }
     try {
       const result = handler({ store, params: route.params, query, body })
@@ -301,6 +370,7 @@ export async function startEmulator (options: EmulatorOptions = {}): Promise<Emu
     store: core.store,
     fault: core.fault,
     resetRecords: core.resetRecords,
+    stats: core.stats,
     close: () => (closing ??= app.close())
   }
 }

@@ -1,36 +1,15 @@
 /**
- * Intercom's OpenAPI 2.14 description, loaded once per process: parsed from the vendored YAML,
- * corrected by spec-patch.ts, then used for two things:
+ * Intercom's OpenAPI 2.14 description as the emulator uses it: loaded once per process by
+ * src/intercom-spec (parsed from the vendored YAML through a JSON cache, corrected by its patch.ts,
+ * shared with the operation catalog), then used for two things:
  * - routing: (method, raw path) → the Intercom `operationId` and its decoded path parameters;
- * - request validation: openapi-backend's Ajv validators (compiled lazily per operation, `quick`
- *   start-up) with ajv-formats, so `uuid`, `date-time`, `email`, `uri` formats are enforced.
- *
- * Parsing 24k lines of YAML costs ~0.5 s, so the parsed (unpatched) document is also cached as JSON
- * in the OS temp directory, keyed by the YAML's sha256; a warm start reads it in ~20 ms.
+ * - request validation: openapi-backend's Ajv validators (src/intercom-spec/validator.ts).
  */
-import { createHash } from 'node:crypto'
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { OpenAPIBackend, type Document, type Operation } from 'openapi-backend'
-import addFormatsModule from 'ajv-formats'
-import { applySpecPatches } from './spec-patch.js'
+import { loadIntercomSpec } from '../intercom-spec/load.js'
+import type { ValidationInput } from '../intercom-spec/validator.js'
 
-/** ajv-formats is CommonJS with `exports.default`; under NodeNext the default import is the module object. */
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: unknown) => unknown
-
-/** Path of the vendored description, relative to the project root (the directory holding package.json). */
-export const SPEC_RELATIVE_PATH = 'spec/intercom/api.intercom.io.2.14.yaml'
-
-/** One request to validate: raw path (not decoded), parsed query, parsed JSON body. */
-export interface ValidationInput {
-  method: string
-  path: string
-  query: Record<string, string | string[]>
-  body: unknown
-  contentType?: string
-}
+export { SPEC_RELATIVE_PATH, findProjectRoot } from '../intercom-spec/load.js'
+export type { ValidationInput } from '../intercom-spec/validator.js'
 
 /** Result of routing a request. `params` are the decoded path parameters by name. */
 export interface RouteMatch {
@@ -50,42 +29,6 @@ export interface LoadedSpec {
   match: (method: string, rawPath: string) => RouteMatch | undefined
   /** Validate path params, query and body of a request against an operation; [] when valid. */
   validate: (operationId: string, input: ValidationInput) => unknown[]
-}
-
-/**
- * The project root: walk up from this module's directory to the first directory holding
- * package.json (works from src/emulator under tsx and from dist/src/emulator after tsc).
- */
-export function findProjectRoot (fromUrl: string = import.meta.url): string {
-  let dir = dirname(fileURLToPath(fromUrl))
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir
-    const parent = dirname(dir)
-    if (parent === dir) throw new Error(`emulator: no package.json above ${fileURLToPath(fromUrl)}`)
-    dir = parent
-  }
-}
-
-/** Parse the YAML description, through the JSON cache in the temp directory when possible. */
-async function readDocument (specPath: string): Promise<Record<string, unknown>> {
-  const text = readFileSync(specPath, 'utf8')
-  const hash = createHash('sha256').update(text).digest('hex').slice(0, 16)
-  const cachePath = join(tmpdir(), `intercom-emulator-spec-${hash}.json`)
-  try {
-    return JSON.parse(readFileSync(cachePath, 'utf8')) as Record<string, unknown>
-  } catch {
-    // no (or a corrupt) cache: parse the YAML and try to write the cache
-  }
-  const { default: YAML } = await import('yaml') // only needed on a cold cache
-  const doc = YAML.parse(text, { strict: false, uniqueKeys: false, prettyErrors: false }) as Record<string, unknown>
-  try {
-    const tmp = `${cachePath}.${process.pid}.tmp`
-    writeFileSync(tmp, JSON.stringify(doc))
-    renameSync(tmp, cachePath)
-  } catch {
-    // a read-only temp dir only costs the next start its parse time
-  }
-  return doc
 }
 
 interface CompiledRoute {
@@ -156,36 +99,8 @@ export function loadSpec (): Promise<LoadedSpec> {
 }
 
 async function build (): Promise<LoadedSpec> {
-  const root = findProjectRoot()
-  const document = applySpecPatches(await readDocument(join(root, SPEC_RELATIVE_PATH)))
+  const { document, operationIds, validate } = await loadIntercomSpec()
   const routes = compileRoutes(document)
-  const sharedAjv = new Map<string, Parameters<NonNullable<ConstructorParameters<typeof OpenAPIBackend>[0]['customizeAjv']>>[0]>()
-
-  // openapi-backend dereferences the document it is given in place; give it its own copy.
-  const api = new OpenAPIBackend({
-    definition: structuredClone(document) as unknown as Document,
-    quick: true, // lazy per-operation validator compilation, no definition validation
-    // The schemas are Intercom's vendored ones (compile still fails on a malformed one); skipping the
-    // meta-schema pass halves compile time.
-    ajvOpts: { validateSchema: false },
-    validate: true,
-    ignoreTrailingSlashes: true,
-    // openapi-backend makes a new Ajv per validator (two per operation); each pays for its own
-    // meta-schema and formats. Reuse one instance per context (body / coercing params) instead:
-    // compiling an operation's validators then costs a few ms instead of ~50.
-    customizeAjv: (ajv, _opts, context) => {
-      let shared = sharedAjv.get(context)
-      if (shared === undefined) {
-        addFormats(ajv)
-        shared = ajv
-        sharedAjv.set(context, shared)
-      }
-      return shared
-    }
-  })
-  await api.init()
-  const operations = new Map<string, Operation>()
-  for (const op of api.getOperations()) if (op.operationId !== undefined) operations.set(op.operationId, op)
 
   const match = (method: string, rawPath: string): RouteMatch | undefined => {
     const segs = segmentsOf(rawPath)
@@ -215,19 +130,5 @@ async function build (): Promise<LoadedSpec> {
     return undefined
   }
 
-  const validate = (operationId: string, input: ValidationInput): unknown[] => {
-    const operation = operations.get(operationId)
-    if (operation === undefined) return []
-    const result = api.validator.validateRequest({
-      method: input.method.toLowerCase(),
-      path: input.path,
-      // Only content-type: header parameters (Intercom-Version...) are not the emulator's concern.
-      headers: input.contentType !== undefined ? { 'content-type': input.contentType } : {},
-      query: input.query, // openapi-backend deep-copies the query before coercing it
-      body: input.body // validated as is: no Ajv option here mutates data (no defaults, no removal)
-    }, operation)
-    return result.errors ?? []
-  }
-
-  return { document, operationIds: new Set(operations.keys()), match, validate }
+  return { document, operationIds, match, validate }
 }

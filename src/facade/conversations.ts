@@ -1,8 +1,9 @@
 /**
- * Conversation translations: the facade's reply body → Intercom's `replyConversation` body.
+ * Conversation translations: the facade's reply body → Intercom's `replyConversation` body, and the
+ * conversation actions (close, open, snooze, assign) → `manageConversation` bodies.
  */
 import { InvalidInputError } from '../errors.js'
-import { toUnixSeconds } from '../../schemas/common.js'
+import { toUnixSeconds, type Timestamp } from '../../schemas/common.js'
 import type { ReplyBody } from '../../schemas/conversations.js'
 
 /** Who a reply is from, as Intercom wants it. */
@@ -36,5 +37,29 @@ export function toReplyPayload (body: ReplyBody, author: ReplyAuthor): Record<st
   }
   if (body.attachment_urls !== undefined) out.attachment_urls = body.attachment_urls
   if (body.created_at !== undefined) out.created_at = toUnixSeconds(body.created_at)
+  return out
+}
+
+/** The facade's conversation actions and the `message_type` manageConversation takes for each. */
+export const MANAGE_MESSAGE_TYPES = { close: 'close', open: 'open', snooze: 'snoozed', assign: 'assignment' } as const
+
+/**
+ * Intercom's manageConversation body for one action, by the acting admin `adminId`:
+ * close `{ message_type: 'close', type: 'admin', admin_id, body? }`, open `{ message_type: 'open', admin_id }`,
+ * snooze `{ message_type: 'snoozed', admin_id, snoozed_until }` (Unix seconds),
+ * assign `{ message_type: 'assignment', type: 'admin'|'team', admin_id, assignee_id, body? }`.
+ */
+export function toManagePayload (
+  action: keyof typeof MANAGE_MESSAGE_TYPES,
+  body: { body?: string, snoozed_until?: Timestamp, assignee_id?: string, assignee_type?: 'admin' | 'team' },
+  adminId: string
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { message_type: MANAGE_MESSAGE_TYPES[action] }
+  if (action === 'close') out.type = 'admin'
+  if (action === 'assign') out.type = body.assignee_type
+  out.admin_id = adminId
+  if (action === 'assign') out.assignee_id = body.assignee_id
+  if (action === 'snooze') out.snoozed_until = toUnixSeconds(body.snoozed_until)
+  if ((action === 'close' || action === 'assign') && body.body !== undefined) out.body = body.body
   return out
 }

@@ -15,6 +15,7 @@ import { checkLimits } from './formula/limits.js'
 import { FormulaError, MAX_FORMULA_LENGTH, type IntercomQuery } from './formula/model.js'
 import { parseSyntax } from './formula/parser.js'
 import { translate } from './formula/translate.js'
+import { checkFields, type SearchFields } from './formula/fields.js'
 
 export {
   FormulaError,
@@ -28,6 +29,7 @@ export {
   type IntercomQuery,
   type IntercomScalar
 } from './formula/model.js'
+export { CONTACT_SEARCH_FIELDS, CONVERSATION_SEARCH_FIELDS, TICKET_SEARCH_FIELDS, FieldTypeError, checkFields, type FieldType, type SearchFields } from './formula/fields.js'
 
 /**
  * Parse a filter formula into Intercom's query object.
@@ -43,15 +45,17 @@ export {
  *   input over MAX_FORMULA_LENGTH characters; unterminated strings, bad escapes, stray
  *   characters; syntax errors and trailing input; IN/NIN without a list, a list with another
  *   operator, a value the operator cannot take; parentheses nested over MAX_PARENTHESES; and
- *   Intercom's limits (see {@link checkQueryLimits}).
+ *   Intercom's limits (see {@link checkQueryLimits}); with `fields`, an operator the field's type
+ *   cannot take or a value of another type (formula/fields.ts).
  */
-export function parseFormula (input: string): IntercomQuery {
+export function parseFormula (input: string, fields?: SearchFields): IntercomQuery {
   if (input.length > MAX_FORMULA_LENGTH) {
     throw new FormulaError('filter too long', MAX_FORMULA_LENGTH, `a filter can have at most ${MAX_FORMULA_LENGTH} characters`)
   }
   const positions = new Map<object, number>()
   const query = translate(parseSyntax(input), positions)
   checkLimits(query, positions)
+  if (fields !== undefined) checkFields(query, fields, positions)
   return query
 }
 
@@ -80,8 +84,10 @@ export function formatQuery (query: IntercomQuery): string {
  * (`operator` AND/OR with an array `value`) are inspected; anything else counts as one filter.
  *
  * @throws FormulaError with position -1 and `path` (e.g. `query.value[0].value[15]`) when a
- *   group is nested too deep or has too many members
+ *   group is nested too deep or has too many members, and (with `fields`) when a filter's operator
+ *   or value does not suit its field's type
  */
-export function checkQueryLimits (query: IntercomQuery): void {
+export function checkQueryLimits (query: IntercomQuery, fields?: SearchFields): void {
   checkLimits(query)
+  if (fields !== undefined) checkFields(query, fields)
 }

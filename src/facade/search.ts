@@ -5,7 +5,8 @@
  * Every form is checked against Intercom's search limits before anything is sent.
  */
 import { InvalidInputError } from '../errors.js'
-import { checkQueryLimits, FormulaError, parseFormula } from './formula.js'
+import { checkQueryLimits, FormulaError, parseFormula, type SearchFields } from './formula.js'
+import { checkFields, FieldTypeError } from './formula/fields.js'
 import type { SearchBody } from '../../schemas/search.js'
 
 /** Intercom's search request body (SearchContacts, searchConversations, searchTickets). */
@@ -16,7 +17,7 @@ export interface IntercomSearchRequest {
 }
 
 /** The query of whichever single form was given. */
-function queryOf (body: SearchBody): Record<string, unknown> {
+function queryOf (body: SearchBody, fields?: SearchFields): Record<string, unknown> {
   const shorthand = body.field !== undefined || body.operator !== undefined || body.value !== undefined
   const given = [body.query !== undefined && 'query', shorthand && 'field', body.filter !== undefined && 'filter'].filter(Boolean) as string[]
   if (given.length === 0) {
@@ -26,9 +27,9 @@ function queryOf (body: SearchBody): Record<string, unknown> {
     throw new InvalidInputError(given.slice(1).map((f) => ({ field: `body.${f}`, message: `cannot be combined with ${given[0]}: give exactly one search form` })))
   }
   try {
-    if (body.filter !== undefined) return parseFormula(body.filter) as unknown as Record<string, unknown>
+    if (body.filter !== undefined) return parseFormula(body.filter, fields) as unknown as Record<string, unknown>
     if (body.query !== undefined) {
-      checkQueryLimits(body.query as never)
+      checkQueryLimits(body.query as never, fields)
       return body.query
     }
   } catch (err) {
@@ -39,17 +40,28 @@ function queryOf (body: SearchBody): Record<string, unknown> {
   if (missing.length > 0) throw new InvalidInputError(missing.map((k) => ({ field: `body.${k}`, message: 'is required with the shorthand form' })))
   const { field, operator, value } = body
   // `>=`/`<=` are not Intercom operators: `a >= x` is sent as `a > x OR a = x`, as the formula does.
-  if (operator === '>=' || operator === '<=') return { operator: 'OR', value: [{ field, operator: operator[0], value }, { field, operator: '=', value }] }
-  return { field, operator, value }
+  const query = operator === '>=' || operator === '<='
+    ? { operator: 'OR', value: [{ field, operator: operator[0], value }, { field, operator: '=', value }] }
+    : { field, operator, value }
+  if (fields !== undefined) {
+    try {
+      checkFields(query as never, fields)
+    } catch (err) {
+      if (err instanceof FieldTypeError) throw new InvalidInputError([{ field: `body.${err.part}`, message: err.reason }])
+      throw err
+    }
+  }
+  return query
 }
 
 /**
  * Build Intercom's search body.
  * @throws InvalidInputError (400) unless exactly one form is given, for a formula that does not
- * parse (with its position), and for a query past Intercom's nesting or group-size limits
+ * parse (with its position), for a query past Intercom's nesting or group-size limits, and (with
+ * the operation's `fields`, e.g. CONTACT_SEARCH_FIELDS) for an operator a field's type cannot take
  */
-export function toIntercomSearch (body: SearchBody): IntercomSearchRequest {
-  const out: IntercomSearchRequest = { query: queryOf(body) }
+export function toIntercomSearch (body: SearchBody, fields?: SearchFields): IntercomSearchRequest {
+  const out: IntercomSearchRequest = { query: queryOf(body, fields) }
   if (body.per_page !== undefined || body.starting_after !== undefined) {
     out.pagination = { per_page: body.per_page, starting_after: body.starting_after }
   }

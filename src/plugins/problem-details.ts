@@ -14,6 +14,7 @@ import fp from 'fastify-plugin'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { UpstreamHttpError, UpstreamNetworkError } from '../upstream/errors.js'
 import { InvalidInputError, RouteNotFoundError, type FieldError } from '../errors.js'
+import { DeadlineExceededError, RateBudgetExhaustedError } from '../upstream/policy-errors.js'
 
 /** The problem body (schemas/common.ts `ProblemSchema` documents it). */
 export interface Problem {
@@ -112,6 +113,15 @@ export function sendProblem (reply: FastifyReply, problem: Problem, headers: Rec
 
 export default fp(async function problemDetails (fastify) {
   fastify.setErrorHandler(function (error: FastifyError | Error, request, reply) {
+    if (error instanceof RateBudgetExhaustedError) {
+      request.log.info({ why: error.why, retryAfterMs: error.retryAfterMs }, 'rate budget exhausted')
+      return sendProblem(reply, build(request, 429, error.code, `The Intercom rate budget has no room for this call before its deadline (${error.why}); nothing was sent. Retry after the Retry-After seconds.`), { 'retry-after': String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))) })
+    }
+    if (error instanceof DeadlineExceededError) {
+      const note = error.maybeSent && WRITE_METHODS.has(request.method) ? ' The write may or may not have been applied by Intercom; check before sending it again.' : ''
+      request.log.warn({ maybeSent: error.maybeSent }, 'request deadline exceeded')
+      return sendProblem(reply, build(request, 504, error.code, `The request deadline passed before Intercom answered.${note}`))
+    }
     if (error instanceof UpstreamHttpError || error instanceof UpstreamNetworkError) {
       const { problem, headers } = fromUpstream(request, error)
       request.log[problem.status >= 500 ? 'warn' : 'info']({ err: { message: error.message, call: error.call }, status: problem.status }, 'upstream error')

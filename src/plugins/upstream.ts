@@ -9,6 +9,7 @@ import type { AppConfig } from '../config.js'
 import { IntercomClient } from '../upstream/client.js'
 import { BadVersionError, NoDefaultAdminError } from '../errors.js'
 import { UpstreamHttpError } from '../upstream/errors.js'
+import { createUpstreamPolicy } from '../upstream/policy.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -31,7 +32,8 @@ export default fp<{ config: AppConfig }>(async function upstream (fastify, { con
     baseUrl: config.intercom.baseUrl,
     token: config.intercom.token,
     version: config.intercom.version,
-    ...config.upstream
+    ...config.upstream,
+    policy: createUpstreamPolicy(config.policy, fastify.log)
   })
   fastify.decorate('intercom', client)
 

@@ -14,6 +14,7 @@ import { createDispatcher, type DispatcherOptions, type UpstreamDispatcher } fro
 import { classifyNetworkError, UpstreamHttpError, UpstreamNetworkError, type CallInfo } from './errors.js'
 import { toQueryString } from './path.js'
 import { Observers, type UpstreamObserver } from './observer.js'
+import { createPolicyInterceptor, type PolicyOptions, type PolicyRequestOptions } from './interceptor.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS'
 
@@ -24,6 +25,8 @@ export interface CallContext {
   /** Inbound headers; only `intercom-version` is read. */
   headers: Record<string, string | string[] | undefined>
   log?: { debug: (obj: object, msg: string) => void }
+  /** When the whole call must end, ms since the epoch (X-Request-Deadline-Ms / REQUEST_DEADLINE_MS). */
+  deadlineAt?: number
 }
 
 /** One Intercom operation call. `path` must already be encoded (use `ipath`). */
@@ -58,6 +61,8 @@ export interface IntercomClientOptions extends Omit<DispatcherOptions, 'origin'>
   baseUrl: string
   token: string
   version: string
+  /** Rate budget and retry policy (src/upstream/interceptor.ts); none = send each call once, unpaced. */
+  policy?: Omit<PolicyOptions, 'observer'>
 }
 
 /** The shared, pooled Intercom client. */
@@ -68,11 +73,18 @@ export class IntercomClient {
   readonly observers = new Observers()
   private readonly upstream: UpstreamDispatcher
   private readonly authorization: string
+  /** The rate budget and retry limits, when configured (its `budget.store.mode` is 'redis' or 'local'). */
+  readonly policy: Omit<PolicyOptions, 'observer'> | undefined
 
   constructor (opts: IntercomClientOptions) {
     this.origin = new URL(opts.baseUrl).origin
     this.version = opts.version
     this.authorization = `Bearer ${opts.token}`
+    this.policy = opts.policy
+    if (opts.policy) {
+      opts.policy.budget.attach(this.observers)
+      opts = { ...opts, interceptors: [createPolicyInterceptor({ ...opts.policy, observer: this.observers }), ...(opts.interceptors ?? [])] }
+    }
     this.upstream = createDispatcher({ ...opts, origin: this.origin })
   }
 
@@ -114,8 +126,9 @@ export class IntercomClient {
         method: call.method,
         path: call.path + toQueryString(call.query),
         headers,
-        body
-      })
+        body,
+        intercomPolicy: { operationId: call.operationId, deadlineAt: ctx.deadlineAt }
+      } as Dispatcher.RequestOptions & PolicyRequestOptions)
       text = await res.body.text()
     } catch (err) {
       const typed = classifyNetworkError(err, info)
@@ -155,8 +168,9 @@ export class IntercomClient {
         path: call.path,
         headers: { ...call.headers, ...this.baseHeaders(ctx) },
         body: call.body,
-        signal: call.signal
-      })
+        signal: call.signal,
+        intercomPolicy: { operationId: 'passthrough', deadlineAt: ctx.deadlineAt }
+      } as Dispatcher.RequestOptions & PolicyRequestOptions)
     } catch (err) {
       throw classifyNetworkError(err, info)
     }
@@ -165,5 +179,6 @@ export class IntercomClient {
   /** Close the pool; in-flight requests finish first. */
   async close (): Promise<void> {
     await this.upstream.pool.close()
+    await this.policy?.budget.close()
   }
 }

@@ -2,6 +2,7 @@
  * Upstream error types. The client throws these; the problem-details plugin maps them to RFC 9457
  * answers. They know nothing of Fastify.
  */
+import { DeadlineExceededError, RateBudgetExhaustedError } from './policy-errors.js'
 
 /** One entry of Intercom's `error.list` body. */
 export interface IntercomErrorItem { code: string; message?: string; field?: string }
@@ -73,6 +74,7 @@ const ABORT_CODES = new Set(['UND_ERR_ABORTED', 'UND_ERR_ABORT', 'ABORT_ERR'])
 /** Turn an undici / socket error into an `UpstreamNetworkError` (already-typed errors pass through). */
 export function classifyNetworkError (err: unknown, call: CallInfo): Error {
   if (err instanceof UpstreamHttpError || err instanceof UpstreamNetworkError) return err
+  if (err instanceof RateBudgetExhaustedError || err instanceof DeadlineExceededError) return err
   const code = (err as { code?: string })?.code ?? ''
   const name = (err as Error)?.name
   if (CONNECT_CODES.has(code)) return new UpstreamNetworkError('connect', call, err)

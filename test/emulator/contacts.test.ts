@@ -312,23 +312,24 @@ test('pagination walk with starting_after, sort', async (t) => {
 })
 
 test('search lags writes by searchLagMs; find_by_external_id does not', async (t) => {
-  const h = await harness(t, { searchLagMs: 200 })
+  // Lags are generous so a loaded machine cannot make a step outlast them.
+  const h = await harness(t, { searchLagMs: 1_000 })
   const created = await h.call('POST', '/contacts', { external_id: 'laggy', email: 'laggy@example.com', name: 'Before' })
   const q = { field: 'external_id', operator: '=', value: 'laggy' }
   t.same((await search(h, q)).names, [], 'not searchable at once')
   t.equal((await h.call('GET', '/contacts/find_by_external_id/laggy')).status, 200, 'lookup is consistent')
-  await new Promise((resolve) => setTimeout(resolve, 250))
+  await new Promise((resolve) => setTimeout(resolve, 1_100))
   t.same((await search(h, q)).names, ['Before'], 'searchable after the lag')
 
-  h.emulator.store.searchLagMs = 80 // shorter from here on, to keep the test fast
+  h.emulator.store.searchLagMs = 500 // shorter from here on, to keep the test fast
   await h.call('PUT', `/contacts/${created.body.id}`, { name: 'After' })
   t.same((await search(h, q)).names, ['Before'], 'an update shows the old version first')
-  await new Promise((resolve) => setTimeout(resolve, 120))
+  await new Promise((resolve) => setTimeout(resolve, 600))
   t.same((await search(h, q)).names, ['After'])
 
   await h.call('DELETE', `/contacts/${created.body.id}`)
   t.same((await search(h, q)).names, ['After'], 'a deleted contact is still found for a while')
-  await new Promise((resolve) => setTimeout(resolve, 120))
+  await new Promise((resolve) => setTimeout(resolve, 600))
   t.same((await search(h, q)).names, [])
 })
 

@@ -1,6 +1,6 @@
 import { test } from 'tap'
 import { SEED_IDS } from '../../src/emulator/index.js'
-import { SPEC_PATCHES } from '../../src/emulator/spec-patch.js'
+import { SPEC_PATCHES } from '../../src/intercom-spec/patch.js'
 import { harness, isErrorList } from './helpers.js'
 
 // ---- conversations ----

@@ -46,7 +46,8 @@ test('Intercom 500 becomes 502; a failed POST says the write may have been appli
 })
 
 test('no answer in time becomes 504', async (t) => {
-  const { app, emulator } = await build(t, { env: { UPSTREAM_HEADERS_TIMEOUT_MS: '100' } })
+  // One attempt only: a timed-out GET is otherwise retried (test/upstream/retry-table.test.ts).
+  const { app, emulator } = await build(t, { env: { UPSTREAM_HEADERS_TIMEOUT_MS: '100', RETRY_MAX_ATTEMPTS: '1' } })
   // undici checks timeouts on a ~1 s tick, so the delay must clear that.
   emulator.fault({ method: 'GET', delayMs: 2_500 })
   const res = await app.inject({ method: 'GET', url: '/contacts/abc' })
@@ -55,7 +56,8 @@ test('no answer in time becomes 504', async (t) => {
 })
 
 test('a reset after sending becomes 502', async (t) => {
-  const { app, emulator } = await build(t)
+  // One attempt only: a reset GET is otherwise retried (test/upstream/retry-table.test.ts).
+  const { app, emulator } = await build(t, { env: { RETRY_MAX_ATTEMPTS: '1' } })
   emulator.fault({ method: 'GET', reset: true })
   const res = await app.inject({ method: 'GET', url: '/contacts/abc' })
   t.equal(res.statusCode, 502)

@@ -16,7 +16,7 @@ import type { EmulatorStore } from '../store.js'
 import { bodyObject, queryValue, type HandlerEntry } from './types.js'
 
 /** Render with the store's current external ids. */
-function render (store: EmulatorStore, c: ConversationRecord, plaintext = false): Record<string, unknown> {
+export function render (store: EmulatorStore, c: ConversationRecord, plaintext = false): Record<string, unknown> {
   return renderConversation(c, (id) => store.contacts.get(id)?.external_id, { plaintext })
 }
 
@@ -64,7 +64,7 @@ function targetConversation (store: EmulatorStore, id: string, body: Record<stri
 }
 
 /** Build a part in the conversation's current state. */
-function newPart (store: EmulatorStore, c: ConversationRecord, partType: string, body: string | null, author: PartAuthor,
+export function newPart (store: EmulatorStore, c: ConversationRecord, partType: string, body: string | null, author: PartAuthor,
   createdAt: number, attachmentUrls: string[] | undefined, metadata: Record<string, unknown> = {}): ConversationPart {
   return {
     type: 'conversation_part',

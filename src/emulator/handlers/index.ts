@@ -10,6 +10,10 @@ import { contactRelationHandlers } from './contact-relations.js'
 import { companyHandlers } from './companies.js'
 import { tagHandlers } from './tags.js'
 import { eventHandlers } from './events.js'
+import { conversationManageHandlers } from './conversations-manage.js'
+import { messageHandlers } from './messages.js'
+import { ticketHandlers } from './tickets.js'
+import { articleHandlers } from './articles.js'
 import type { HandlerEntry, OperationHandler } from './types.js'
 
 /** All implemented operations. */
@@ -20,7 +24,11 @@ export const HANDLER_TABLE: readonly HandlerEntry[] = [
   ...eventHandlers,
   ...adminHandlers,
   ...contactHandlers,
-  ...conversationHandlers
+  ...conversationHandlers,
+  ...conversationManageHandlers,
+  ...messageHandlers,
+  ...ticketHandlers,
+  ...articleHandlers
 ]
 
 /**

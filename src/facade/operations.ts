@@ -1,0 +1,183 @@
+/**
+ * The operation catalog: every operation of the vendored Intercom 2.14 description by operationId
+ * (src/intercom-spec), and the checks that turn a catalog call `{ path?, query?, body? }` into one
+ * upstream call: known path parameters only, each required one given, each value then
+ * percent-encoded as one segment; query and body validated against Intercom's own schemas
+ * (openapi-backend, the validator the emulator uses). Failures are field errors named
+ * `path.<name>`, `query.<name>`, `body.<...>`; nothing is sent.
+ */
+import createError from '@fastify/error'
+import type { Operation } from 'openapi-backend'
+import type { FieldError } from '../errors.js'
+import { loadIntercomSpec, type IntercomSpec } from '../intercom-spec/load.js'
+import { fieldErrors } from '../plugins/problem-details.js'
+import { encodeSegment } from '../upstream/path.js'
+import type { HttpMethod } from '../upstream/client.js'
+
+/** An operationId the vendored description does not have. 404. */
+export const UnknownOperationError = createError('FACADE_UNKNOWN_OPERATION', 'Intercom 2.14 has no operation %s (GET /intercom/operations lists them)', 404)
+
+/** One listed operation. */
+export interface CatalogEntry {
+  operationId: string
+  method: HttpMethod
+  /** Intercom's path template, e.g. `/contacts/{contact_id}`. */
+  path: string
+  summary: string
+  tags: string[]
+}
+
+/** A listed operation with what a call needs. */
+export interface CatalogOperation extends CatalogEntry {
+  /** Path parameter names in template order. */
+  pathParams: string[]
+  /** Whether the operation declares a request body, and whether it is required. */
+  hasBody: boolean
+  bodyRequired: boolean
+}
+
+/** The catalog over one loaded description. */
+export interface Catalog {
+  /** Every operation, in the description's order. */
+  entries: CatalogEntry[]
+  get: (operationId: string) => CatalogOperation | undefined
+  spec: IntercomSpec
+}
+
+/** A catalog call's input (the route body). Values of `path` are strings, numbers or booleans. */
+export interface CatalogCallInput {
+  path?: Record<string, string | number | boolean>
+  query?: Record<string, unknown>
+  body?: unknown
+}
+
+/** The upstream call a valid catalog call becomes. */
+export interface PreparedCall {
+  operationId: string
+  method: HttpMethod
+  path: string
+  query?: Record<string, unknown>
+  body?: unknown
+}
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const
+
+/** Build the catalog from a loaded description (its dereferenced operations). */
+export function buildCatalog (spec: IntercomSpec): Catalog {
+  const byId = new Map<string, CatalogOperation>()
+  const entries: CatalogEntry[] = []
+  const paths = (spec.document.paths ?? {}) as Record<string, Record<string, { operationId?: string }>>
+  for (const [template, item] of Object.entries(paths)) {
+    for (const method of METHODS) {
+      const operationId = item[method]?.operationId
+      if (operationId === undefined) continue
+      const op = spec.operations.get(operationId) as (Operation & { summary?: string, tags?: string[] }) | undefined
+      if (op === undefined) continue
+      const entry: CatalogEntry = {
+        operationId,
+        method: method.toUpperCase() as HttpMethod,
+        path: template,
+        summary: op.summary ?? '',
+        tags: op.tags ?? []
+      }
+      const pathParams = [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1])
+      const requestBody = op.requestBody as { required?: boolean } | undefined
+      entries.push(entry)
+      byId.set(operationId, { ...entry, pathParams, hasBody: requestBody !== undefined, bodyRequired: requestBody?.required === true })
+    }
+  }
+  return { entries, get: (id) => byId.get(id), spec }
+}
+
+let catalog: Promise<Catalog> | undefined
+
+/**
+ * The catalog, loaded on first use (the description is read and its validator built once per
+ * process, ~0.1–0.5 s), so the service's start-up and its other routes never pay for it.
+ */
+export function loadCatalog (): Promise<Catalog> {
+  catalog ??= loadIntercomSpec().then(buildCatalog).catch((err: unknown) => {
+    catalog = undefined
+    throw err
+  })
+  return catalog
+}
+
+/** Intercom's path with every path parameter percent-encoded as one segment (`a/b` → `a%2Fb`, `..` → `%2E%2E`). */
+export function buildUpstreamPath (template: string, values: Record<string, string | number | boolean>): string {
+  return template.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeSegment(String(values[name])))
+}
+
+const PARTS: Record<string, string> = { path: 'path', query: 'query', requestBody: 'body', header: 'header', cookie: 'cookie' }
+
+interface AjvError { instancePath: string; keyword: string; message?: string; params: Record<string, unknown> }
+
+/** Turn openapi-backend's errors (`/path/x`, `/query/x`, `/requestBody/...`) into `path.x`, `query.x`, `body...` field errors. */
+export function catalogFieldErrors (errors: unknown[]): FieldError[] {
+  const out: FieldError[] = []
+  const byPart = new Map<string, AjvError[]>()
+  for (const raw of errors) {
+    const e = raw as AjvError
+    const segs = (e.instancePath ?? '').split('/').slice(1)
+    if (segs.length === 0) {
+      if (e.keyword === 'required') out.push({ field: PARTS[String(e.params.missingProperty)] ?? String(e.params.missingProperty), message: 'is required' })
+      else out.push({ field: 'body', message: e.message ?? 'is invalid' }) // e.g. a body that is not JSON
+      continue
+    }
+    const part = PARTS[segs[0]] ?? segs[0]
+    const list = byPart.get(part) ?? []
+    list.push({ ...e, instancePath: segs.length > 1 ? `/${segs.slice(1).join('/')}` : '' })
+    byPart.set(part, list)
+  }
+  for (const [part, list] of byPart) out.push(...fieldErrors(list, part))
+  return out
+}
+
+/**
+ * Check a catalog call against its operation and build the upstream call.
+ * Returns the field errors instead when anything is wrong (then nothing must be sent).
+ */
+export function prepareCall (catalog: Catalog, op: CatalogOperation, input: CatalogCallInput): PreparedCall | { errors: FieldError[] } {
+  const errors: FieldError[] = []
+  const pathValues = input.path ?? {}
+  for (const name of Object.keys(pathValues)) {
+    if (!op.pathParams.includes(name)) errors.push({ field: `path.${name}`, message: `is not a path parameter of ${op.operationId}` })
+  }
+  for (const name of op.pathParams) {
+    const v = pathValues[name]
+    if (v === undefined) errors.push({ field: `path.${name}`, message: 'is required' })
+    else if (String(v) === '') errors.push({ field: `path.${name}`, message: 'must not be empty' })
+  }
+  if (input.body !== undefined && !op.hasBody) errors.push({ field: 'body', message: `is not accepted by ${op.operationId}` })
+  if (errors.length > 0) return { errors }
+
+  const path = buildUpstreamPath(op.path, pathValues)
+  const query = input.query ?? {}
+  const validation = catalog.spec.validate(op.operationId, {
+    method: op.method,
+    path,
+    query: { ...query },
+    body: input.body,
+    contentType: op.hasBody ? 'application/json' : undefined
+  })
+  if (validation.length > 0) return { errors: catalogFieldErrors(validation) }
+
+  const call: PreparedCall = { operationId: op.operationId, method: op.method, path }
+  if (Object.keys(query).length > 0) call.query = toUpstreamQuery(query)
+  if (input.body !== undefined) call.body = input.body
+  return call
+}
+
+/**
+ * Query values as they go upstream: scalars and arrays as given; an object is spread into its
+ * properties, as OpenAPI's default `style: form, explode: true` says (lisDataEvents' `filter`
+ * object `{ user_id }` goes as `?user_id=...`).
+ */
+function toUpstreamQuery (query: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(query)) {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, v)
+    else out[k] = v
+  }
+  return out
+}

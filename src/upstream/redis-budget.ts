@@ -1,0 +1,186 @@
+/**
+ * One rate budget across replicas, kept in Redis (ioredis). Each workspace's window is a hash at
+ * `<prefix>budget:<workspace>` with fields limit, remaining, reset (ms), period (ms), expiring after
+ * `KEY_TTL_MS` of silence. Two Lua scripts keep it atomic: TAKE rolls the window when its reset has
+ * passed and takes one unit (or answers the wait), LEARN merges an answer's X-RateLimit-* headers
+ * (the same arithmetic as `windowMath` in rate-budget.ts), so every replica learns from the answers
+ * any replica got.
+ *
+ * When Redis cannot be reached (a command fails or takes longer than `commandTimeoutMs`) the store
+ * switches to a local limiter sized as `fallbackShare` of the workspace budget, logs that once,
+ * reports `onBudgetMode({ mode: 'local' })`, and keeps serving; when ioredis reconnects it switches
+ * back (`onBudgetMode({ mode: 'redis' })`). No call fails because Redis did.
+ */
+import { Redis } from 'ioredis'
+import { LocalBudgetStore, PROBE_POLL_MS, PROBE_TTL_MS, type BudgetStore, type RateLimitObservation } from './rate-budget.js'
+import type { UpstreamObserver } from './observer.js'
+
+/** How long an idle workspace's window stays in Redis. */
+export const KEY_TTL_MS = 120_000
+
+const TAKE = `
+local s = redis.call('HMGET', KEYS[1], 'limit', 'remaining', 'reset', 'period')
+local now = tonumber(ARGV[1])
+if not s[1] then
+  if redis.call('SET', KEYS[2], now, 'PX', ARGV[3], 'NX') then return 0 end
+  return tonumber(ARGV[4])
+end
+local limit = tonumber(s[1]); local rem = tonumber(s[2]); local reset = tonumber(s[3]); local period = tonumber(s[4])
+if now >= reset then
+  if period <= 0 then
+    redis.call('DEL', KEYS[1])
+    if redis.call('SET', KEYS[2], now, 'PX', ARGV[3], 'NX') then return 0 end
+    return tonumber(ARGV[4])
+  end
+  reset = reset + (math.floor((now - reset) / period) + 1) * period
+  rem = limit
+end
+if rem > 0 then
+  redis.call('HSET', KEYS[1], 'remaining', rem - 1, 'reset', reset)
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 0
+end
+redis.call('HSET', KEYS[1], 'remaining', rem, 'reset', reset)
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+local wait = reset - now
+if wait < 1 then wait = 1 end
+return wait
+`
+
+const LEARN = `
+local limit = tonumber(ARGV[1]); local rem = tonumber(ARGV[2]); local reset = tonumber(ARGV[3]); local maxp = tonumber(ARGV[5])
+if rem > limit then rem = limit end
+local s = redis.call('HMGET', KEYS[1], 'limit', 'remaining', 'reset', 'period')
+if not s[1] then
+  redis.call('HSET', KEYS[1], 'limit', limit, 'remaining', rem, 'reset', reset, 'period', 0)
+else
+  local oreset = tonumber(s[3]); local period = tonumber(s[4])
+  if reset > oreset then
+    local d = reset - oreset
+    if d <= maxp then
+      if period > 0 and period < d then d = period end
+      period = d
+    end
+    redis.call('HSET', KEYS[1], 'limit', limit, 'remaining', rem, 'reset', reset, 'period', period)
+  elseif reset == oreset then
+    local orem = tonumber(s[2])
+    if orem < rem then rem = orem end
+    redis.call('HSET', KEYS[1], 'limit', limit, 'remaining', rem)
+  end
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('DEL', KEYS[2])
+return 1
+`
+
+type BudgetRedis = Redis & {
+  budgetTake: (key: string, probeKey: string, now: number, ttl: number, probeTtl: number, probePoll: number) => Promise<number>
+  budgetLearn: (key: string, probeKey: string, limit: number, remaining: number, reset: number, ttl: number, maxPeriod: number) => Promise<number>
+}
+
+/** Options of the Redis budget store. */
+export interface RedisBudgetOptions {
+  url: string
+  /** Key prefix, e.g. `intercom-facade:`; tests use a unique one per run. */
+  keyPrefix: string
+  /** Part (0..1] of the workspace budget this replica may use while Redis is away. */
+  fallbackShare: number
+  /** A command slower than this counts as Redis unreachable. Default 250 ms. */
+  commandTimeoutMs?: number
+  log?: { warn: (obj: object, msg: string) => void, info: (obj: object, msg: string) => void }
+}
+
+/** A `BudgetStore` in Redis with a local fallback. */
+export class RedisBudgetStore implements BudgetStore {
+  observer?: UpstreamObserver
+  readonly redis: BudgetRedis
+  private readonly fallback: LocalBudgetStore
+  private readonly shapes = new Map<string, { limit: number, periodMs: number }>()
+  private current: 'redis' | 'local' = 'redis'
+  private warnedOnce = false
+  private closed = false
+  private everReady = false
+
+  constructor (private readonly opts: RedisBudgetOptions) {
+    this.fallback = new LocalBudgetStore(opts.fallbackShare)
+    const redis = new Redis(opts.url, {
+      keyPrefix: opts.keyPrefix,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: opts.commandTimeoutMs ?? 250,
+      connectTimeout: 1_000,
+      retryStrategy: (times) => Math.min(times * 100, 1_000),
+      lazyConnect: false
+    })
+    redis.defineCommand('budgetTake', { numberOfKeys: 2, lua: TAKE })
+    redis.defineCommand('budgetLearn', { numberOfKeys: 2, lua: LEARN })
+    redis.on('error', (err: Error) => { this.toLocal(err.message) })
+    redis.on('ready', () => { this.everReady = true; this.toRedis() })
+    this.redis = redis as BudgetRedis
+  }
+
+  /** 'redis' while Redis answers, 'local' while the fallback serves. */
+  get mode (): 'redis' | 'local' {
+    return this.current
+  }
+
+  private toLocal (reason: string): void {
+    if (this.closed || this.current === 'local') return
+    this.current = 'local'
+    if (!this.warnedOnce) {
+      this.warnedOnce = true
+      this.opts.log?.warn({ budget: 'local', reason }, `Redis unreachable (${reason}): rate budget falls back to a local limiter at ${this.opts.fallbackShare} of the workspace budget`)
+    }
+    this.observer?.onBudgetMode?.({ mode: 'local', reason })
+  }
+
+  private toRedis (): void {
+    if (this.closed || this.current === 'redis') return
+    this.current = 'redis'
+    this.opts.log?.info({ budget: 'redis' }, 'Redis reachable again: rate budget shared through Redis')
+    this.observer?.onBudgetMode?.({ mode: 'redis' })
+  }
+
+  private key (workspace: string): string {
+    return `budget:${workspace}`
+  }
+
+  private probeKey (workspace: string): string {
+    return `probe:${workspace}`
+  }
+
+  async take (workspace: string, now: number): Promise<number> {
+    if (this.current === 'redis' && this.redis.status === 'ready') {
+      try {
+        return Number(await this.redis.budgetTake(this.key(workspace), this.probeKey(workspace), now, KEY_TTL_MS, PROBE_TTL_MS, PROBE_POLL_MS))
+      } catch (err) {
+        this.toLocal((err as Error).message)
+      }
+    } else if (this.current === 'redis' && this.everReady) {
+      this.toLocal(`connection ${this.redis.status}`)
+    }
+    return this.fallback.takeSync(workspace, now)
+  }
+
+  async learn (workspace: string, obs: RateLimitObservation): Promise<void> {
+    this.fallback.learnSync(workspace, obs)
+    const prev = this.shapes.get(workspace)
+    const local = this.fallback.shape(workspace)
+    this.shapes.set(workspace, { limit: obs.limit, periodMs: local?.periodMs || prev?.periodMs || 0 })
+    if (this.current !== 'redis' || this.redis.status !== 'ready') return
+    try {
+      await this.redis.budgetLearn(this.key(workspace), this.probeKey(workspace), obs.limit, obs.remaining, obs.resetAtMs, KEY_TTL_MS, 3_600_000)
+    } catch (err) {
+      this.toLocal((err as Error).message)
+    }
+  }
+
+  shape (workspace: string): { limit: number, periodMs: number } | undefined {
+    return this.current === 'redis' ? this.shapes.get(workspace) : this.fallback.shape(workspace)
+  }
+
+  async close (): Promise<void> {
+    this.closed = true
+    this.redis.disconnect()
+  }
+}

@@ -1,0 +1,56 @@
+import { test } from 'tap'
+import { exampleResponse } from '../../src/intercom-spec/examples.js'
+import { loadIntercomSpec } from '../../src/intercom-spec/load.js'
+import { harness, isErrorList } from '../emulator/helpers.js'
+
+test('exampleResponse: the first JSON example of the success response, $refs followed', async (t) => {
+  const doc = {
+    paths: {
+      '/a': {
+        get: { operationId: 'a', responses: { 200: { content: { 'application/json': { examples: { first: { value: { n: 1 } }, second: { value: { n: 2 } } } } } }, 404: {} } },
+        post: { operationId: 'b', responses: { 201: { $ref: '#/components/responses/made' } } },
+        put: { operationId: 'c', responses: { 204: { description: 'no content' } } },
+        delete: { operationId: 'd', responses: { 200: { content: { 'application/json': { example: { gone: true } } } } } },
+        patch: { operationId: 'e', responses: { 400: {} } }
+      }
+    },
+    components: {
+      responses: { made: { content: { 'application/json': { examples: { x: { $ref: '#/components/examples/made' } } } } } },
+      examples: { made: { value: { made: true } } }
+    }
+  }
+  t.same(exampleResponse(doc, 'a'), { status: 200, body: { n: 1 } })
+  t.same(exampleResponse(doc, 'b'), { status: 201, body: { made: true } })
+  t.equal(exampleResponse(doc, 'c'), undefined, 'no JSON content')
+  t.same(exampleResponse(doc, 'd'), { status: 200, body: { gone: true } }, '`example` when no `examples`')
+  t.equal(exampleResponse(doc, 'e'), undefined, 'no success response')
+  t.equal(exampleResponse(doc, 'zzz'), undefined, 'unknown operation')
+})
+
+test('most operations of the vendored description have an example answer', async (t) => {
+  const { document, operationIds } = await loadIntercomSpec()
+  const without = [...operationIds].filter((id) => exampleResponse(document, id) === undefined)
+  t.ok(without.length < 20, `${operationIds.size - without.length} of ${operationIds.size} have one (without: ${without.join(', ')})`)
+  t.same(exampleResponse(document, 'listSegments')?.status, 200)
+})
+
+test('the emulator answers an unimplemented operation with its example, after validating the request', async (t) => {
+  const { call, emulator } = await harness(t)
+  const { document } = await loadIntercomSpec()
+  const ok = await call('GET', '/segments?include_count=true')
+  t.equal(ok.status, 200)
+  t.same(ok.body, exampleResponse(document, 'listSegments')?.body)
+  t.ok(ok.headers.get('x-ratelimit-limit'), 'rate-limit headers as for every answer')
+  t.equal(emulator.requests[0].operationId, 'listSegments')
+
+  const bad = await call('GET', '/segments?include_count=maybe')
+  t.equal(bad.status, 400, 'still validated against the description')
+  t.ok(isErrorList(bad.body, 'parameter_invalid'))
+  t.equal(emulator.violations.length, 1)
+
+  const noAuth = await call('GET', '/segments', undefined, { auth: false })
+  t.equal(noAuth.status, 401, 'still authenticated')
+
+  const none = await call('GET', '/away_status_reasons')
+  t.equal(none.status, 404, 'no example: 404 as before')
+})

@@ -1,0 +1,44 @@
+import { test } from 'tap'
+import { buildCatalog, buildUpstreamPath, catalogFieldErrors, loadCatalog, prepareCall } from '../../src/facade/operations.js'
+import { loadIntercomSpec } from '../../src/intercom-spec/load.js'
+
+test('buildUpstreamPath: every path parameter is one encoded segment', async (t) => {
+  t.equal(buildUpstreamPath('/contacts/{contact_id}/tags/{tag_id}', { contact_id: 'a/b', tag_id: 7 }), '/contacts/a%2Fb/tags/7')
+  t.equal(buildUpstreamPath('/contacts/{contact_id}', { contact_id: '..' }), '/contacts/%2E%2E')
+  t.equal(buildUpstreamPath('/contacts/{contact_id}', { contact_id: '.' }), '/contacts/%2E')
+  t.equal(buildUpstreamPath('/contacts/{contact_id}', { contact_id: 'é x?#%' }), '/contacts/%C3%A9%20x%3F%23%25')
+})
+
+test('catalogFieldErrors names path, query and body fields', async (t) => {
+  t.same(catalogFieldErrors([
+    { instancePath: '/path/news_item_id', keyword: 'type', message: 'must be integer', params: {} },
+    { instancePath: '/query', keyword: 'additionalProperties', message: 'x', params: { additionalProperty: 'per_page' } },
+    { instancePath: '/requestBody/user/email', keyword: 'type', message: 'must be string', params: {} },
+    { instancePath: '', keyword: 'required', message: 'x', params: { missingProperty: 'requestBody' } }
+  ]), [
+    { field: 'body', message: 'is required' },
+    { field: 'path.news_item_id', message: 'must be integer' },
+    { field: 'query.per_page', message: 'is not an accepted field' },
+    { field: 'body.user.email', message: 'must be string' }
+  ])
+})
+
+test('the catalog lists every operation with its path parameters; loaded once', async (t) => {
+  const spec = await loadIntercomSpec()
+  const catalog = buildCatalog(spec)
+  t.equal(catalog.entries.length, spec.operationIds.size)
+  t.equal(await loadCatalog(), await loadCatalog())
+  t.match(catalog.get('detachTagFromContact'), { method: 'DELETE', path: '/contacts/{contact_id}/tags/{tag_id}', pathParams: ['contact_id', 'tag_id'], hasBody: false })
+  t.match(catalog.get('createNewsItem'), { method: 'POST', hasBody: true, bodyRequired: false })
+  t.match(catalog.get('listCallsWithTranscripts'), { hasBody: true, bodyRequired: true })
+  t.equal(catalog.get('nope'), undefined)
+})
+
+test('prepareCall: query objects are spread (form, explode), scalars kept', async (t) => {
+  const catalog = await loadCatalog()
+  const op = catalog.get('lisDataEvents')!
+  const r = prepareCall(catalog, op, { query: { filter: { user_id: 'u1' }, type: 'user' } })
+  t.same(r, { operationId: 'lisDataEvents', method: 'GET', path: '/events', query: { user_id: 'u1', type: 'user' } })
+  const bad = prepareCall(catalog, catalog.get('ShowContact')!, { path: { contact_id: '' } })
+  t.same(bad, { errors: [{ field: 'path.contact_id', message: 'must not be empty' }] })
+})

@@ -1,0 +1,254 @@
+import { readFileSync } from 'node:fs'
+import { test } from 'tap'
+import YAML from 'yaml'
+import { build, json, seedContact, upstream } from '../helper.js'
+import { SEED_IDS } from '../../src/emulator/index.js'
+import { SPEC_RELATIVE_PATH, findProjectRoot, loadIntercomSpec } from '../../src/intercom-spec/load.js'
+import { exampleResponse } from '../../src/intercom-spec/examples.js'
+
+/** operationIds of the vendored description, read straight from the YAML (not through the loader). */
+function specOperationIds (): string[] {
+  const doc = YAML.parse(readFileSync(`${findProjectRoot()}/${SPEC_RELATIVE_PATH}`, 'utf8'), { strict: false, uniqueKeys: false }) as { paths: Record<string, Record<string, { operationId?: string }>> }
+  const ids: string[] = []
+  for (const item of Object.values(doc.paths)) {
+    for (const method of ['get', 'put', 'post', 'delete', 'patch']) {
+      const id = item[method]?.operationId
+      if (id !== undefined) ids.push(id)
+    }
+  }
+  return ids
+}
+
+/** The spec's example answer body of an operation the emulator has no handler for. */
+async function example (operationId: string): Promise<unknown> {
+  const ex = exampleResponse((await loadIntercomSpec()).document, operationId)
+  if (ex === undefined) throw new Error(`no example for ${operationId}`)
+  return ex.body
+}
+
+const call = (operationId: string, payload: unknown = {}) => ({ method: 'POST' as const, url: `/intercom/operations/${operationId}`, payload: payload as object })
+
+test('GET /intercom/operations lists every operation of the vendored description', async (t) => {
+  const { app, emulator } = await build(t)
+  const ids = specOperationIds()
+  const res = await app.inject({ method: 'GET', url: '/intercom/operations' })
+  t.equal(res.statusCode, 200)
+  const body = json(res)
+  t.equal(body.total_count, ids.length, `total_count is the spec's operation count (${ids.length})`)
+  t.equal(body.data.length, ids.length)
+  t.same(body.data.map((o: { operationId: string }) => o.operationId).sort(), [...ids].sort(), 'every operationId, once')
+  t.same(body.next_cursor, null)
+  t.same(body.data.find((o: { operationId: string }) => o.operationId === 'ShowContact'),
+    { operationId: 'ShowContact', method: 'GET', path: '/contacts/{contact_id}', summary: 'Get a contact', tags: ['Contacts'] })
+  t.same(new Set(body.data.map((o: { method: string }) => o.method)), new Set(['GET', 'POST', 'PUT', 'DELETE']))
+  t.equal(emulator.requests.length, 0, 'the static route wins over the /intercom/* passthrough: nothing sent upstream')
+
+  const tagged = await app.inject({ method: 'GET', url: '/intercom/operations?tag=contacts' })
+  t.equal(tagged.statusCode, 200)
+  const some = json(tagged).data as Array<{ tags: string[] }>
+  t.ok(some.length > 5 && some.length < ids.length, '?tag= keeps one tag (case-insensitive)')
+  t.ok(some.every((o) => o.tags.includes('Contacts')))
+  t.equal(json(tagged).total_count, some.length)
+
+  const slash = await app.inject({ method: 'GET', url: '/intercom/operations/?tag=Contacts' })
+  t.equal(slash.statusCode, 200, 'the trailing-slash form is the same listing')
+  t.equal(json(slash).total_count, some.length)
+
+  const bad = await app.inject({ method: 'GET', url: '/intercom/operations?per_page=5' })
+  t.equal(bad.statusCode, 400, 'unknown query parameters are refused')
+  t.equal(emulator.requests.length, 0)
+})
+
+test('the catalog routes sit beside the passthrough wildcard, which still serves other paths', async (t) => {
+  const { app, emulator } = await build(t)
+  const get = await app.inject({ method: 'GET', url: '/intercom/operations/ShowContact' })
+  t.equal(get.statusCode, 404, 'GET /intercom/operations/x is not a catalog route: the passthrough sends it to Intercom')
+  t.equal(json(get).type, 'error.list', "Intercom's own 404 body")
+  t.equal(emulator.requests.length, 1)
+  t.equal(emulator.requests[0].path, '/operations/ShowContact')
+  const me = await app.inject({ method: 'GET', url: '/intercom/me' })
+  t.equal(me.statusCode, 200)
+  t.equal(emulator.requests[1].path, '/me')
+})
+
+test('POST /intercom/operations/ShowContact (GET): path parameter into the path', async (t) => {
+  const { app, emulator } = await build(t)
+  const c = await seedContact(emulator, { email: 'cat@example.com' })
+  const res = await app.inject(call('ShowContact', { path: { contact_id: c.id } }))
+  t.equal(res.statusCode, 200)
+  t.match(json(res), { type: 'contact', id: c.id, email: 'cat@example.com' }, "Intercom's answer as is")
+  const calls = upstream(t, emulator)
+  t.equal(calls.length, 1)
+  t.match(calls[0], { method: 'GET', path: `/contacts/${c.id}`, query: {}, body: undefined, operationId: 'ShowContact' })
+  t.equal(calls[0].headers.authorization, `Bearer ${emulator.token}`)
+  t.equal(calls[0].headers['intercom-version'], '2.14')
+})
+
+test('POST /intercom/operations/retrieveConversation (GET): path and query', async (t) => {
+  const { app, emulator } = await build(t, { emulator: { seed: true } })
+  const res = await app.inject(call('retrieveConversation', { path: { conversation_id: SEED_IDS.conversation }, query: { display_as: 'plaintext' } }))
+  t.equal(res.statusCode, 200)
+  t.match(json(res), { type: 'conversation', id: SEED_IDS.conversation })
+  const calls = upstream(t, emulator)
+  t.equal(calls.length, 1)
+  t.match(calls[0], { method: 'GET', path: `/conversations/${SEED_IDS.conversation}`, query: { display_as: 'plaintext' } })
+})
+
+test('POST /intercom/operations/CreateContact (POST): the body goes up as given', async (t) => {
+  const { app, emulator } = await build(t)
+  const body = { role: 'user', email: 'made@example.com', name: 'Made By Catalog', custom_attributes: { plan: 'pro' } }
+  const res = await app.inject(call('CreateContact', { body }))
+  t.equal(res.statusCode, 200)
+  t.match(json(res), { type: 'contact', email: 'made@example.com', name: 'Made By Catalog' })
+  const calls = upstream(t, emulator)
+  t.equal(calls.length, 1)
+  t.match(calls[0], { method: 'POST', path: '/contacts', query: {} })
+  t.same(calls[0].body, body)
+  t.match(calls[0].headers['content-type'], /^application\/json/)
+})
+
+test('POST /intercom/operations/UpdateContact (PUT): path and body', async (t) => {
+  const { app, emulator } = await build(t)
+  const c = await seedContact(emulator, { email: 'up@example.com' })
+  const res = await app.inject(call('UpdateContact', { path: { contact_id: c.id }, body: { name: 'Updated' } }))
+  t.equal(res.statusCode, 200)
+  t.match(json(res), { id: c.id, name: 'Updated' })
+  const calls = upstream(t, emulator)
+  t.equal(calls.length, 1)
+  t.match(calls[0], { method: 'PUT', path: `/contacts/${c.id}` })
+  t.same(calls[0].body, { name: 'Updated' })
+})
+
+test('POST /intercom/operations/DeleteContact (DELETE)', async (t) => {
+  const { app, emulator } = await build(t)
+  const c = await seedContact(emulator, { email: 'del@example.com' })
+  const res = await app.inject(call('DeleteContact', { path: { contact_id: c.id } }))
+  t.equal(res.statusCode, 200)
+  t.match(json(res), { id: c.id, deleted: true })
+  const calls = upstream(t, emulator)
+  t.equal(calls.length, 1)
+  t.match(calls[0], { method: 'DELETE', path: `/contacts/${c.id}`, body: undefined })
+})
+
+test('operations the emulator does not implement answer the spec\'s example, one per method', async (t) => {
+  const { app, emulator } = await build(t)
+  const cases = [
+    { id: 'listSegments', input: { query: { include_count: true } }, method: 'GET', path: '/segments', query: { include_count: 'true' } },
+    { id: 'retrieveNewsItem', input: { path: { news_item_id: 123 } }, method: 'GET', path: '/news/news_items/123', query: {} },
+    { id: 'createNewsItem', input: { body: { title: 'Hello', sender_id: 991267834, state: 'draft' } }, method: 'POST', path: '/news/news_items', query: {} },
+    { id: 'updateNewsItem', input: { path: { news_item_id: '123' }, body: { title: 'Hi', sender_id: 991267834 } }, method: 'PUT', path: '/news/news_items/123', query: {} },
+    { id: 'deleteNewsItem', input: { path: { news_item_id: 123 } }, method: 'DELETE', path: '/news/news_items/123', query: {} },
+    { id: 'updateIpAllowlist', input: { body: { enabled: true, ip_allowlist: ['10.0.0.1'] } }, method: 'PUT', path: '/ip_allowlist', query: {} }
+  ]
+  for (const [i, c] of cases.entries()) {
+    const res = await app.inject(call(c.id, c.input))
+    t.equal(res.statusCode, 200, c.id)
+    t.same(json(res), await example(c.id), `${c.id}: the spec's example comes back as is`)
+    const rec = emulator.requests[i]
+    t.match(rec, { method: c.method, path: c.path, operationId: c.id }, `${c.id}: upstream request`)
+    t.same(rec.query, c.query, `${c.id}: upstream query`)
+    t.same(rec.body, (c.input as { body?: unknown }).body, `${c.id}: upstream body`)
+  }
+  upstream(t, emulator)
+  t.equal(emulator.requests.length, cases.length)
+})
+
+test('a path parameter with / or .. stays one encoded segment', async (t) => {
+  const { app, emulator } = await build(t)
+  for (const [id, encoded] of [['a/b', 'a%2Fb'], ['..', '%2E%2E'], ['../admins', '..%2Fadmins'], ['x?y#z', 'x%3Fy%23z']]) {
+    const res = await app.inject(call('ShowContact', { path: { contact_id: id } }))
+    t.equal(res.statusCode, 404, `${id}: Intercom's 404 for that id`)
+    t.equal(json(res).code, 'UPSTREAM_NOT_FOUND', id)
+    t.equal(emulator.requests.at(-1)?.path, `/contacts/${encoded}`, `${id} → /contacts/${encoded}`)
+    t.equal(emulator.requests.at(-1)?.operationId, 'ShowContact', 'still ShowContact upstream')
+  }
+  upstream(t, emulator)
+})
+
+test('catalog input is validated against the operation\'s schemas; nothing is sent on failure', async (t) => {
+  const { app, emulator } = await build(t)
+  const cases: Array<[string, unknown, string[]]> = [
+    ['retrieveNewsItem', { path: { news_item_id: 'abc' } }, ['path.news_item_id']],
+    ['ShowContact', {}, ['path.contact_id']],
+    ['ShowContact', { path: { contact_id: 'x', other: 'y' } }, ['path.other']],
+    ['listSegments', { query: { include_count: 'maybe' } }, ['query.include_count']],
+    ['listSegments', { query: { per_page: 5 } }, ['query.per_page']],
+    ['createNewsItem', { body: { title: 5, sender_id: 991267834 } }, ['body.title']],
+    ['updateNewsItem', { path: { news_item_id: 1 }, body: { title: 'x', sender_id: 'me' } }, ['body.sender_id']],
+    ['listCallsWithTranscripts', {}, ['body']],
+    ['listSegments', { body: { a: 1 } }, ['body']],
+    ['CreateContact', { body: { email: 5 } }, ['body.email']]
+  ]
+  for (const [id, input, fields] of cases) {
+    const res = await app.inject(call(id, input))
+    t.equal(res.statusCode, 400, `${id} ${JSON.stringify(input)}`)
+    const problem = json(res)
+    t.equal(problem.code, 'VALIDATION_ERROR')
+    t.match(res.headers['content-type'], /^application\/problem\+json/)
+    const named = (problem.errors as Array<{ field: string }>).map((e) => e.field)
+    for (const f of fields) t.ok(named.includes(f), `${id}: ${f} is named (${named.join(', ')})`)
+  }
+  const shape = await app.inject(call('ShowContact', { path: { contact_id: 'x' }, extra: 1 }))
+  t.equal(shape.statusCode, 400, 'unknown top-level fields are refused')
+  t.equal(emulator.requests.length, 0, 'nothing was sent upstream')
+})
+
+test('an unknown operationId is a 404 problem and nothing is sent', async (t) => {
+  const { app, emulator } = await build(t)
+  const res = await app.inject(call('NoSuchOperation', {}))
+  t.equal(res.statusCode, 404)
+  t.match(json(res), { status: 404, code: 'FACADE_UNKNOWN_OPERATION' })
+  t.match(json(res).detail, /NoSuchOperation/)
+  const weird = await app.inject(call('no-such-op', {}))
+  t.equal(weird.statusCode, 400, 'an operationId outside [A-Za-z0-9_] is refused')
+  t.equal(emulator.requests.length, 0)
+})
+
+test('Intercom errors through the catalog are mapped like every route', async (t) => {
+  const { app, emulator } = await build(t)
+  await seedContact(emulator, { email: 'dup@example.com' })
+  const res = await app.inject(call('CreateContact', { body: { email: 'dup@example.com' } }))
+  t.equal(res.statusCode, 409)
+  t.match(json(res), { status: 409, upstream: { status: 409 } })
+  upstream(t, emulator)
+})
+
+/** A value for a parameter from Intercom's own description: its example, else one of its type. */
+function exampleValue (p: { example?: unknown, schema?: { example?: unknown, type?: string } }): unknown {
+  if (p.example !== undefined) return p.example
+  if (p.schema?.example !== undefined) return p.schema.example
+  return p.schema?.type === 'integer' || p.schema?.type === 'number' ? 1 : p.schema?.type === 'boolean' ? true : 'abc'
+}
+
+test('every operation, called with its own examples: what the catalog sends, Intercom\'s schema accepts', async (t) => {
+  const { app, emulator } = await build(t)
+  const spec = await loadIntercomSpec()
+  let sent = 0
+  const refused: string[] = []
+  for (const [operationId, op] of spec.operations) {
+    const params = (op.parameters ?? []) as Array<{ in: string, name: string, required?: boolean, example?: unknown, schema?: { example?: unknown, type?: string } }>
+    const path: Record<string, unknown> = {}
+    const query: Record<string, unknown> = {}
+    for (const p of params) {
+      if (p.in === 'path') path[p.name] = exampleValue(p)
+      if (p.in === 'query' && p.required === true) query[p.name] = exampleValue(p)
+    }
+    const media = (op.requestBody as { content?: Record<string, { examples?: Record<string, { value?: unknown }>, example?: unknown }> } | undefined)?.content?.['application/json']
+    const body = media === undefined ? undefined : (Object.values(media.examples ?? {})[0]?.value ?? media.example ?? {})
+    emulator.resetRecords()
+    const res = await app.inject(call(operationId, { path, query, ...(body === undefined ? {} : { body }) }))
+    if (res.statusCode === 400 && json(res).code === 'VALIDATION_ERROR') {
+      refused.push(`${operationId} (${(json(res).errors as Array<{ field: string, message: string }>).map((e) => `${e.field} ${e.message}`).join('; ')})`)
+      t.equal(emulator.requests.length, 0, `${operationId}: refused by the catalog, nothing sent`)
+      continue
+    }
+    sent++
+    t.equal(emulator.requests.length, 1, `${operationId}: one upstream request`)
+    const rec = emulator.requests[0]
+    t.equal(rec?.operationId, operationId, `${operationId}: Intercom's router sees the same operation`)
+    t.equal(rec?.method, op.method.toUpperCase(), `${operationId}: method`)
+    t.same(emulator.violations, [], `${operationId}: the emulator found nothing Intercom would refuse`)
+  }
+  t.comment(`${sent} of ${spec.operations.size} operations called end to end through the catalog; refused by validation: ${refused.join(', ')}`)
+  t.ok(sent >= 100, `${sent} operations called end to end`)
+})
