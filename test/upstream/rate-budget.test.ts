@@ -77,7 +77,7 @@ test('RATE_QUEUE_MAX_WAIT_MS bounds the wait even with a later deadline', async 
   const store = new LocalBudgetStore()
   store.learnSync('w', { limit: 2, remaining: 0, resetAtMs: now + 3_000 })
   const budget = new RateBudget(store, { maxQueueLength: 10, maxWaitMs: 1_000 })
-  await t.rejects(budget.acquire('w', now + 60_000), { why: 'max_wait' })
+  await t.rejects(budget.acquire('w', now + 60_000), { code: 'RATE_BUDGET_EXHAUSTED', why: 'max_wait' })
 })
 
 test('an aborted caller leaves the queue', async (t) => {
