@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import type { AppConfig } from './config.js'
 import { validatorCompiler } from './validation.js'
-import { cachingSerializerCompiler } from './serializer-cache.js'
+import { buildMemoizedSerializer } from './serializer.js'
 import problemDetails from './plugins/problem-details.js'
 import swaggerPlugin from './plugins/swagger.js'
 import upstream from './plugins/upstream.js'
@@ -81,7 +81,9 @@ export function fastifyOptions (config: AppConfig, logger: FastifyServerOptions[
     forceCloseConnections: 'idle',
     connectionTimeout: 60_000,
     keepAliveTimeout: 72_000,
-    routerOptions: { maxParamLength: 512 }
+    routerOptions: { maxParamLength: 512 },
+    // One serializer per distinct response schema (src/serializer.ts): the shared problem answers compile once.
+    schemaController: { compilersFactory: { buildSerializer: buildMemoizedSerializer } }
   }
 }
 
@@ -89,7 +91,6 @@ export function fastifyOptions (config: AppConfig, logger: FastifyServerOptions[
 export default fp<{ config: AppConfig }>(async function app (fastify: FastifyInstance, { config }) {
   fastify.setValidatorCompiler(validatorCompiler(SHARED_SCHEMAS))
   for (const schema of SHARED_SCHEMAS) fastify.addSchema(schema)
-  fastify.setSerializerCompiler(cachingSerializerCompiler(SHARED_SCHEMAS))
   fastify.decorate('lifecycle', { shuttingDown: false })
 
   fastify.addHook('onSend', async function (request, reply) {

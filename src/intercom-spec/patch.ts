@@ -180,16 +180,15 @@ export const SPEC_PATCHES: SpecPatch[] = [
   {
     target: '/paths/~1events/get/parameters/filter',
     reason: 'lisDataEvents declares the identifier as one required `filter` object parameter (style form, explode), ' +
-      'which is sent as `user_id=...` (or `intercom_user_id=`, `email=`) but which a request validator looks for under ' +
-      'the name `filter`, so no request as sent can pass. Keep `filter` (the catalog spreads it) but optional, and declare ' +
-      'the three identifiers as optional string parameters (the emulator\'s handler requires exactly one), and ' +
-      '`per_page`, which the description says the call accepts.',
+      'which is sent as `user_id=...` (or `intercom_user_id=`, `email=`) but which the validator looks for under ' +
+      'the name `filter`, so no request can pass. Declare the three identifiers as optional string parameters (the ' +
+      'emulator\'s handler requires exactly one), and `per_page`, which the description says the call accepts.',
     apply: (doc) => {
       const op = operation(doc, '/events', 'get')
       const params = op.parameters as Node[]
-      const filter = params.find((q) => q.name === 'filter' && q.in === 'query')
-      if (filter === undefined || filter.required !== true) throw new Error('spec patch: lisDataEvents has no required filter parameter any more')
-      filter.required = false
+      const i = params.findIndex((q) => q.name === 'filter' && q.in === 'query')
+      if (i === -1) throw new Error('spec patch: lisDataEvents has no filter parameter any more')
+      params.splice(i, 1)
       addQueryParams(op, [
         { name: 'user_id', schema: { type: 'string' }, description: 'Your user id (external_id).' },
         { name: 'intercom_user_id', schema: { type: 'string' }, description: 'The contact\'s Intercom id.' },

@@ -34,10 +34,10 @@ test('the catalog lists every operation with its path parameters; loaded once', 
   t.equal(catalog.get('nope'), undefined)
 })
 
-test('prepareCall: query objects are spread (form, explode), scalars kept', async (t) => {
+test('prepareCall: query parameters are checked and kept (lisDataEvents takes user_id flat, per the spec patch)', async (t) => {
   const catalog = await loadCatalog()
   const op = catalog.get('lisDataEvents')!
-  const r = prepareCall(catalog, op, { query: { filter: { user_id: 'u1' }, type: 'user' } })
+  const r = prepareCall(catalog, op, { query: { user_id: 'u1', type: 'user' } })
   t.same(r, { operationId: 'lisDataEvents', method: 'GET', path: '/events', query: { user_id: 'u1', type: 'user' } })
   const bad = prepareCall(catalog, catalog.get('ShowContact')!, { path: { contact_id: '' } })
   t.same(bad, { errors: [{ field: 'path.contact_id', message: 'must not be empty' }] })

@@ -1,6 +1,5 @@
 import { test } from 'tap'
 import type { FastifyInstance } from 'fastify'
-import type { LightMyRequestResponse } from 'fastify'
 import { build, json, seedContact, upstream } from '../helper.js'
 import type { Built } from '../helper.js'
 import { helpdesk } from '../../src/emulator/helpdesk.js'
@@ -37,10 +36,10 @@ async function walk (app: FastifyInstance, path: string, perPage: number): Promi
   let cursor: string | null = null
   let pages = 0
   do {
-    const res: LightMyRequestResponse = await app.inject({ method: 'GET', url: path, query: cursor === null ? { per_page: String(perPage) } : { per_page: String(perPage), starting_after: cursor } })
+    const res: { statusCode: number, body: string } = await app.inject({ method: 'GET', url: path, query: cursor === null ? { per_page: String(perPage) } : { per_page: String(perPage), starting_after: cursor } })
     if (res.statusCode !== 200) throw new Error(`${path} answered ${res.statusCode}: ${res.body}`)
     const page: { data: Array<{ id: string }>, next_cursor: string | null } = json(res)
-    ids.push(...page.data.map((x: { id: string }) => x.id))
+    ids.push(...page.data.map((x) => x.id))
     cursor = page.next_cursor
     pages++
   } while (cursor !== null && pages < 20)
