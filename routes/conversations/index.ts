@@ -17,6 +17,7 @@ import {
 import { SearchBodySchema } from '../../schemas/search.js'
 import { MANAGE_MESSAGE_TYPES, toManagePayload } from '../../src/facade/conversations.js'
 import { toIntercomSearch } from '../../src/facade/search.js'
+import { CONVERSATION_SEARCH_FIELDS } from '../../src/facade/formula.js'
 import { fromCursorList, ndjsonAllPages, type IntercomCursorList, type Page } from '../../src/facade/pagination.js'
 
 /** Intercom's conversation.list: the items are under `conversations`. */
@@ -114,7 +115,7 @@ const conversations: FastifyPluginAsyncTypebox = async function (fastify) {
       response: { 200: Type.Ref('ConversationList'), ...upstreamErrorResponses }
     }
   }, async function (request) {
-    const r = await intercom.call<IntercomConversationList>(request, { operationId: 'searchConversations', method: 'POST', path: '/conversations/search', body: toIntercomSearch(request.body) })
+    const r = await intercom.call<IntercomConversationList>(request, { operationId: 'searchConversations', method: 'POST', path: '/conversations/search', body: toIntercomSearch(request.body, CONVERSATION_SEARCH_FIELDS) })
     return fromCursorList({ ...r.data, data: r.data.conversations })
   })
 

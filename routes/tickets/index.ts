@@ -10,6 +10,7 @@ import { CreateTicketBodySchema, TicketPartSchema, UpdateTicketBodySchema, type 
 import { ipath } from '../../src/upstream/path.js'
 import { replyAuthor, toReplyPayload } from '../../src/facade/conversations.js'
 import { toIntercomSearch } from '../../src/facade/search.js'
+import { TICKET_SEARCH_FIELDS } from '../../src/facade/formula.js'
 import { fromCursorList, type IntercomCursorList } from '../../src/facade/pagination.js'
 
 const tags = ['tickets']
@@ -44,7 +45,7 @@ const tickets: FastifyPluginAsyncTypebox = async function (fastify) {
       response: { 200: Type.Ref('TicketList'), ...upstreamErrorResponses }
     }
   }, async function (request) {
-    const r = await intercom.call<IntercomCursorList<Ticket> & { tickets?: Ticket[] }>(request, { operationId: 'searchTickets', method: 'POST', path: '/tickets/search', body: toIntercomSearch(request.body) })
+    const r = await intercom.call<IntercomCursorList<Ticket> & { tickets?: Ticket[] }>(request, { operationId: 'searchTickets', method: 'POST', path: '/tickets/search', body: toIntercomSearch(request.body, TICKET_SEARCH_FIELDS) })
     return fromCursorList({ ...r.data, data: r.data.tickets })
   })
 

@@ -195,3 +195,14 @@ test('POST /conversations/:id/tags refuses a missing tag id', async (t) => {
   t.match(json(res).errors, [{ field: 'body.id' }])
   t.equal(b.emulator.requests.length, 0)
 })
+
+test('POST /conversations/search and /tickets/search refuse an operator the field\'s type cannot take, before sending', async (t) => {
+  const b = await build(t)
+  const conv = await b.app.inject({ method: 'POST', url: '/conversations/search', payload: { filter: "created_at ~ 'x'" } })
+  t.equal(conv.statusCode, 400)
+  t.match(json(conv).errors, [{ field: 'body.filter', message: /created_at/ }])
+  const ticket = await b.app.inject({ method: 'POST', url: '/tickets/search', payload: { field: 'open', operator: '>', value: 1 } })
+  t.equal(ticket.statusCode, 400)
+  t.match(json(ticket).errors, [{ message: /open/ }])
+  t.equal(b.emulator.requests.length, 0)
+})
