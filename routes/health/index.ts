@@ -6,13 +6,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { UpstreamHttpError } from '../../src/upstream/errors.js'
+import { RedisBudgetStore } from '../../src/upstream/redis-budget.js'
 
 const ReadySchema = Type.Object({
   status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]),
   sandbox: Type.Boolean(),
   checks: Type.Object({
     shutting_down: Type.Boolean(),
-    upstream: Type.Object({ ok: Type.Boolean(), detail: Type.String(), checked_at: Type.String({ description: 'ISO 8601' }) })
+    upstream: Type.Object({ ok: Type.Boolean(), detail: Type.String(), checked_at: Type.String({ description: 'ISO 8601' }) }),
+    rate_budget: Type.Optional(Type.Object({ mode: Type.Union([Type.Literal('redis'), Type.Literal('local')], { description: 'redis: shared across replicas; local: in-process (no REDIS_URL, or Redis unreachable: the fallback share)' }), shared: Type.Boolean({ description: 'REDIS_URL is set' }) }))
   })
 })
 
@@ -52,7 +54,11 @@ const health: FastifyPluginAsyncTypebox<HealthOptions> = async function (fastify
     return {
       status: ok ? 'ready' as const : 'not_ready' as const,
       sandbox: opts.sandbox,
-      checks: { shutting_down: fastify.lifecycle.shuttingDown, upstream: { ok: last.ok, detail: last.detail, checked_at: new Date(last.at).toISOString() } }
+      checks: {
+        shutting_down: fastify.lifecycle.shuttingDown,
+        upstream: { ok: last.ok, detail: last.detail, checked_at: new Date(last.at).toISOString() },
+        ...(fastify.intercom.policy ? { rate_budget: { mode: fastify.intercom.policy.budget.store.mode, shared: fastify.intercom.policy.budget.store instanceof RedisBudgetStore } } : {})
+      }
     }
   })
 }

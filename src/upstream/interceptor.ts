@@ -199,7 +199,7 @@ class PolicyCall {
   /** Wait for budget, then send the next attempt. */
   private async next (): Promise<void> {
     try {
-      await this.policy.budget.acquire(this.workspace, this.deadlineAt, this.queueAbort.signal)
+      this.ticket = await this.policy.budget.acquire(this.workspace, this.deadlineAt, this.queueAbort.signal)
     } catch (err) {
       if (this.done) return
       if (this.attempt > 0 && this.last !== undefined) return this.deliver(this.last)
@@ -207,7 +207,10 @@ class PolicyCall {
       if (this.attempt > 0 && err instanceof RateBudgetExhaustedError) return this.fail(new DeadlineExceededError(this.maybeSent))
       return this.fail(err as Error)
     }
-    if (this.done) return
+    if (this.done) {
+      this.releaseTicket()
+      return
+    }
     this.attempt += 1
     this.send()
   }
@@ -230,6 +233,7 @@ class PolicyCall {
         sent = true
         call.maybeSent = status !== 429
         const headers = parseRaw(rawHeaders)
+        call.releaseTicket()
         void call.observe(headers)
         if (status >= 400) {
           const decision = call.decide({ type: 'status', status, headers })
@@ -264,6 +268,7 @@ class PolicyCall {
       },
       onError (err: Error) {
         call.abortAttempt = null
+        call.releaseTicket()
         if (call.done) return
         if (call.delivered || call.controller.aborted || err instanceof DeadlineExceededError || err instanceof RateBudgetExhaustedError) return call.fail(err)
         const code = (err as { code?: string }).code ?? ''
@@ -281,11 +286,21 @@ class PolicyCall {
       this.dispatch({ ...this.opts, intercomPolicy: undefined } as Dispatcher.DispatchOptions, attempt as unknown as Handler)
     } catch (err) {
       this.abortAttempt = null
+      this.releaseTicket()
       this.fail(err as Error)
     }
   }
 
   private lastError: Error | undefined
+  private ticket: string | undefined
+
+  /** The attempt is no longer in flight for the budget. */
+  private releaseTicket (): void {
+    const t = this.ticket
+    if (t === undefined) return
+    this.ticket = undefined
+    this.policy.budget.release(this.workspace, t).catch(() => {})
+  }
   private pendingDecision: { delayMs: number, reason: string } | undefined
 
   /** Ask the table; answers the retry (and remembers it) or undefined. Checks the deadline too. */

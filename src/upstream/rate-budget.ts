@@ -6,9 +6,12 @@
  * workspace (a hash of the token, never the token), the window as last learned from those headers and
  * takes one unit per call sent: when `remaining` is 0 it answers how long to wait until the window
  * resets. When the reset passes, the store rolls to the next window by itself (full `limit`), using
- * the window length learned from two consecutive resets; until it knows the length it lets calls
- * through (the next answer teaches it again). What it learns only ever lowers `remaining` within a
+ * the window length learned from two consecutive resets; until it knows the length it sends one
+ * probe call at a time (the next answer teaches it). What it learns only ever lowers `remaining` within a
  * window, so calls made elsewhere (other apps on the workspace, other replicas) are accounted for.
+ * Calls in flight (taken, no answer headers yet) are tracked by ticket: when a window rolls, or a
+ * newer window is adopted, they are taken off the new window's `remaining`, since a call sent just
+ * before a reset may well be counted by Intercom in the next window.
  *
  * `RateBudget` puts a FIFO queue per workspace in front of a store: bounded in length
  * (RATE_QUEUE_MAX_LENGTH) and in wait (RATE_QUEUE_MAX_WAIT_MS), and refusing at once a call whose
@@ -24,8 +27,13 @@ export interface RateLimitObservation { limit: number, remaining: number, resetA
 
 /** Where the per-workspace windows live: this process (LocalBudgetStore) or Redis (RedisBudgetStore). */
 export interface BudgetStore {
-  /** Take one unit for a call about to be sent. Answers 0 (taken) or the milliseconds to wait first. */
-  take: (workspace: string, now: number) => Promise<number>
+  /**
+   * Take one unit for a call about to be sent, recorded in flight under `ticket` (unique per attempt).
+   * Answers 0 (taken) or the milliseconds to wait first.
+   */
+  take: (workspace: string, now: number, ticket: string) => Promise<number>
+  /** The attempt under `ticket` got its answer headers or failed: it is no longer in flight. Never throws. */
+  release: (workspace: string, ticket: string) => Promise<void>
   /** Learn from an answer's X-RateLimit-* headers. Never throws. */
   learn: (workspace: string, obs: RateLimitObservation, now: number) => Promise<void>
   /** The last known limit per window and window length (ms), for queue estimates. */
@@ -60,6 +68,8 @@ export interface WindowState { limit: number, remaining: number, resetAtMs: numb
  */
 export const PROBE_POLL_MS = 20
 export const PROBE_TTL_MS = 2_000
+/** A call in flight longer than this is forgotten (its process may have died). */
+export const INFLIGHT_TTL_MS = 60_000
 
 /** Longest window length believed (Intercom's are 10 s to 1 min). */
 export const MAX_PERIOD_MS = 3_600_000
@@ -69,23 +79,27 @@ export const MAX_PERIOD_MS = 3_600_000
  * `take`: answers 0 and decrements, or the ms to wait. `learn`: merges an observation.
  */
 export const windowMath = {
-  /** Roll `s` forward to the window containing `now`; answers false when the window length is unknown. */
-  roll (s: WindowState, now: number): boolean {
+  /**
+   * Roll `s` forward to the window containing `now`, less the `inflight` calls (they may land in it);
+   * answers false when the window length is unknown.
+   */
+  roll (s: WindowState, now: number, inflight = 0): boolean {
     if (now < s.resetAtMs) return true
     if (s.periodMs <= 0) return false
     const n = Math.floor((now - s.resetAtMs) / s.periodMs) + 1
     s.resetAtMs += n * s.periodMs
-    s.remaining = s.limit
+    s.remaining = Math.max(0, s.limit - inflight)
     return true
   },
   /** Merge an observation into `s` (or make a new state); `cap` bounds limit and remaining (fallback share). */
-  learn (s: WindowState | undefined, obs: RateLimitObservation, cap = Infinity): WindowState {
+  learn (s: WindowState | undefined, obs: RateLimitObservation, cap = Infinity, inflight = 0): WindowState {
     const limit = Math.min(obs.limit, cap)
-    if (s === undefined) return { limit, remaining: Math.min(obs.remaining, limit), resetAtMs: obs.resetAtMs, periodMs: 0 }
+    const fresh = Math.max(0, Math.min(obs.remaining, limit) - inflight)
+    if (s === undefined) return { limit, remaining: fresh, resetAtMs: obs.resetAtMs, periodMs: 0 }
     if (obs.resetAtMs > s.resetAtMs) {
       const d = obs.resetAtMs - s.resetAtMs
       const periodMs = d <= MAX_PERIOD_MS ? (s.periodMs > 0 ? Math.min(s.periodMs, d) : d) : s.periodMs
-      return { limit, remaining: Math.min(obs.remaining, limit), resetAtMs: obs.resetAtMs, periodMs }
+      return { limit, remaining: fresh, resetAtMs: obs.resetAtMs, periodMs }
     }
     if (obs.resetAtMs === s.resetAtMs) return { ...s, limit, remaining: Math.min(s.remaining, obs.remaining, limit) }
     return s // an older window: stale news
@@ -97,6 +111,7 @@ export class LocalBudgetStore implements BudgetStore {
   readonly mode = 'local' as const
   private readonly windows = new Map<string, WindowState>()
   private readonly probes = new Map<string, number>()
+  private readonly inflight = new Map<string, Map<string, number>>()
   constructor (private readonly share = 1) {}
 
   /** The current state of a workspace (tests, /readyz). */
@@ -105,39 +120,74 @@ export class LocalBudgetStore implements BudgetStore {
     return s === undefined ? undefined : { ...s }
   }
 
-  async take (workspace: string, now: number): Promise<number> {
-    return this.takeSync(workspace, now)
+  async take (workspace: string, now: number, ticket: string): Promise<number> {
+    return this.takeSync(workspace, now, ticket)
   }
 
-  /** Synchronous `take`. */
-  takeSync (workspace: string, now: number): number {
-    let s = this.windows.get(workspace)
-    if (s !== undefined && !windowMath.roll(s, now)) {
-      this.windows.delete(workspace)
-      s = undefined
-    }
-    if (s === undefined) {
+  /** Calls of a workspace in flight (entries older than INFLIGHT_TTL_MS dropped). */
+  inflightCount (workspace: string, now = Date.now()): number {
+    const m = this.inflight.get(workspace)
+    if (m === undefined) return 0
+    for (const [ticket, at] of m) if (now - at > INFLIGHT_TTL_MS) m.delete(ticket)
+    return m.size
+  }
+
+  /**
+   * Take calls in flight off each window's `remaining`: called when this store takes over from
+   * another (Redis went away), whose in-flight calls it only knows by ticket (`hold`).
+   */
+  settle (now = Date.now()): void {
+    for (const [workspace, s] of this.windows) s.remaining = Math.max(0, s.remaining - this.inflightCount(workspace, now))
+  }
+
+  /** Record a call in flight that another store let through (see `settle`). */
+  hold (workspace: string, ticket: string | undefined, now: number): void {
+    if (ticket === undefined) return
+    let m = this.inflight.get(workspace)
+    if (m === undefined) this.inflight.set(workspace, (m = new Map()))
+    m.set(ticket, now)
+  }
+
+  async release (workspace: string, ticket: string): Promise<void> {
+    this.releaseSync(workspace, ticket)
+  }
+
+  /** Synchronous `release`. */
+  releaseSync (workspace: string, ticket: string): void {
+    const m = this.inflight.get(workspace)
+    if (m === undefined) return
+    m.delete(ticket)
+    if (m.size === 0) this.inflight.delete(workspace)
+  }
+
+  /** Synchronous `take` (`ticket` omitted: not tracked in flight). */
+  takeSync (workspace: string, now: number, ticket?: string): number {
+    const s = this.windows.get(workspace)
+    // Unknown, or past its reset with the window length not yet known: probe.
+    if (s === undefined || !windowMath.roll(s, now, this.inflightCount(workspace, now))) {
       const probe = this.probes.get(workspace)
       if (probe !== undefined && now - probe < PROBE_TTL_MS) return PROBE_POLL_MS
       this.probes.set(workspace, now)
+      this.hold(workspace, ticket, now)
       return 0
     }
     if (s.remaining > 0) {
       s.remaining -= 1
+      this.hold(workspace, ticket, now)
       return 0
     }
     return Math.max(1, s.resetAtMs - now)
   }
 
-  async learn (workspace: string, obs: RateLimitObservation): Promise<void> {
-    this.learnSync(workspace, obs)
+  async learn (workspace: string, obs: RateLimitObservation, now: number): Promise<void> {
+    this.learnSync(workspace, obs, now)
   }
 
   /** Synchronous `learn`. */
-  learnSync (workspace: string, obs: RateLimitObservation): void {
+  learnSync (workspace: string, obs: RateLimitObservation, now = Date.now()): void {
     const cap = this.share >= 1 ? Infinity : Math.max(1, Math.floor(obs.limit * this.share))
-    this.windows.set(workspace, windowMath.learn(this.windows.get(workspace), obs, cap))
-    this.probes.delete(workspace)
+    this.windows.set(workspace, windowMath.learn(this.windows.get(workspace), obs, cap, this.inflightCount(workspace)))
+    if (obs.resetAtMs > now) this.probes.delete(workspace) // a straggler of a past window does not end a probe
   }
 
   shape (workspace: string): { limit: number, periodMs: number } | undefined {
@@ -159,7 +209,7 @@ export interface QueueOptions {
 }
 
 interface Waiter {
-  resolve: () => void
+  resolve: (ticket: string) => void
   reject: (err: unknown) => void
   enqueuedAt: number
   cleanup: () => void
@@ -168,7 +218,8 @@ interface Waiter {
 interface Lane { waiters: Waiter[], pumping: boolean, /** when the head expects a slot */ nextAt: number }
 
 /**
- * FIFO pacing in front of a `BudgetStore`: `acquire` resolves when the call may be sent.
+ * FIFO pacing in front of a `BudgetStore`: `acquire` resolves with a ticket when the call may be
+ * sent; `release` the ticket when its answer headers arrive (or it fails).
  * Only the head of a workspace's queue asks the store, so calls start in arrival order.
  */
 export class RateBudget {
@@ -198,18 +249,30 @@ export class RateBudget {
    *   the deadline or RATE_QUEUE_MAX_WAIT_MS (at once when it can be foreseen)
    * @throws the signal's reason when `signal` aborts while waiting
    */
-  async acquire (workspace: string, deadlineAt?: number, signal?: AbortSignal): Promise<void> {
+  async acquire (workspace: string, deadlineAt?: number, signal?: AbortSignal): Promise<string> {
     const lane = this.lanes.get(workspace)
     const now = this.now()
     if (lane === undefined || lane.waiters.length === 0) {
-      const wait = await this.store.take(workspace, now)
-      if (wait === 0) return
+      const ticket = this.ticket()
+      const wait = await this.store.take(workspace, now, ticket)
+      if (wait === 0) return ticket
       return this.enqueue(workspace, deadlineAt, signal, now + wait)
     }
     return this.enqueue(workspace, deadlineAt, signal)
   }
 
-  private enqueue (workspace: string, deadlineAt: number | undefined, signal: AbortSignal | undefined, firstAt?: number): Promise<void> {
+  private seq = 0
+  private readonly instance = Math.random().toString(36).slice(2, 10)
+  private ticket (): string {
+    return `${this.instance}:${++this.seq}`
+  }
+
+  /** The call holding `ticket` got its answer headers, or failed: no longer in flight. */
+  async release (workspace: string, ticket: string): Promise<void> {
+    await this.store.release(workspace, ticket)
+  }
+
+  private enqueue (workspace: string, deadlineAt: number | undefined, signal: AbortSignal | undefined, firstAt?: number): Promise<string> {
     const now = this.now()
     let lane = this.lanes.get(workspace)
     if (lane === undefined) {
@@ -225,7 +288,7 @@ export class RateBudget {
     }
     const l = lane
     if (signal?.aborted === true) return Promise.reject(signal.reason)
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<string>((resolve, reject) => {
       const waiter: Waiter = {
         enqueuedAt: now,
         resolve,
@@ -272,8 +335,9 @@ export class RateBudget {
           continue
         }
         let wait: number
+        const ticket = this.ticket()
         try {
-          wait = await this.store.take(workspace, this.now())
+          wait = await this.store.take(workspace, this.now(), ticket)
         } catch {
           wait = 0 // a store never throws by contract; if one does, let the call through
         }
@@ -282,10 +346,13 @@ export class RateBudget {
           continue
         }
         const w = lane.waiters.shift()
-        if (w === undefined) break // every waiter left while we waited: the unit is lost, harmlessly
+        if (w === undefined) { // every waiter left while we waited: the unit is lost, harmlessly
+          await this.store.release(workspace, ticket)
+          break
+        }
         w.cleanup()
         this.observer?.onQueue?.({ workspace, depth: lane.waiters.length, waitedMs: this.now() - w.enqueuedAt })
-        w.resolve()
+        w.resolve(ticket)
       }
       lane.pumping = false
       if (lane.waiters.length === 0 && this.lanes.get(workspace) === lane) this.lanes.delete(workspace)

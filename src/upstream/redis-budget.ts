@@ -1,6 +1,7 @@
 /**
  * One rate budget across replicas, kept in Redis (ioredis). Each workspace's window is a hash at
- * `<prefix>budget:<workspace>` with fields limit, remaining, reset (ms), period (ms), expiring after
+ * `<prefix>budget:<workspace>` with fields limit, remaining, reset (ms), period (ms) (plus
+ * `probe:<workspace>` and the in-flight set `inflight:<workspace>`, scored by take time), expiring after
  * `KEY_TTL_MS` of silence. Two Lua scripts keep it atomic: TAKE rolls the window when its reset has
  * passed and takes one unit (or answers the wait), LEARN merges an answer's X-RateLimit-* headers
  * (the same arithmetic as `windowMath` in rate-budget.ts), so every replica learns from the answers
@@ -12,32 +13,43 @@
  * back (`onBudgetMode({ mode: 'redis' })`). No call fails because Redis did.
  */
 import { Redis } from 'ioredis'
-import { LocalBudgetStore, PROBE_POLL_MS, PROBE_TTL_MS, type BudgetStore, type RateLimitObservation } from './rate-budget.js'
+import { INFLIGHT_TTL_MS, LocalBudgetStore, MAX_PERIOD_MS, PROBE_POLL_MS, PROBE_TTL_MS, type BudgetStore, type RateLimitObservation } from './rate-budget.js'
 import type { UpstreamObserver } from './observer.js'
+
+/** After a failed command on a live connection, how long the fallback serves before Redis is tried again. */
+export const RETRY_REDIS_AFTER_MS = 1_000
 
 /** How long an idle workspace's window stays in Redis. */
 export const KEY_TTL_MS = 120_000
 
+// KEYS: budget hash, probe key, in-flight zset. ARGV: now, key ttl, probe ttl, probe poll, ticket, in-flight ttl.
 const TAKE = `
-local s = redis.call('HMGET', KEYS[1], 'limit', 'remaining', 'reset', 'period')
 local now = tonumber(ARGV[1])
-if not s[1] then
-  if redis.call('SET', KEYS[2], now, 'PX', ARGV[3], 'NX') then return 0 end
+local function inflight ()
+  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - tonumber(ARGV[6]))
+  return redis.call('ZCARD', KEYS[3])
+end
+local function hold ()
+  redis.call('ZADD', KEYS[3], now, ARGV[5])
+  redis.call('PEXPIRE', KEYS[3], ARGV[6])
+end
+local function probe ()
+  if redis.call('SET', KEYS[2], now, 'PX', ARGV[3], 'NX') then hold(); return 0 end
   return tonumber(ARGV[4])
 end
+local s = redis.call('HMGET', KEYS[1], 'limit', 'remaining', 'reset', 'period')
+if not s[1] then return probe() end
 local limit = tonumber(s[1]); local rem = tonumber(s[2]); local reset = tonumber(s[3]); local period = tonumber(s[4])
 if now >= reset then
-  if period <= 0 then
-    redis.call('DEL', KEYS[1])
-    if redis.call('SET', KEYS[2], now, 'PX', ARGV[3], 'NX') then return 0 end
-    return tonumber(ARGV[4])
-  end
+  if period <= 0 then return probe() end
   reset = reset + (math.floor((now - reset) / period) + 1) * period
-  rem = limit
+  rem = limit - inflight()
+  if rem < 0 then rem = 0 end
 end
 if rem > 0 then
   redis.call('HSET', KEYS[1], 'remaining', rem - 1, 'reset', reset)
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  hold()
   return 0
 end
 redis.call('HSET', KEYS[1], 'remaining', rem, 'reset', reset)
@@ -47,12 +59,16 @@ if wait < 1 then wait = 1 end
 return wait
 `
 
+// KEYS: budget hash, probe key, in-flight zset. ARGV: limit, remaining, reset, key ttl, max period, now, in-flight ttl.
 const LEARN = `
 local limit = tonumber(ARGV[1]); local rem = tonumber(ARGV[2]); local reset = tonumber(ARGV[3]); local maxp = tonumber(ARGV[5])
 if rem > limit then rem = limit end
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', tonumber(ARGV[6]) - tonumber(ARGV[7]))
+local fresh = rem - redis.call('ZCARD', KEYS[3])
+if fresh < 0 then fresh = 0 end
 local s = redis.call('HMGET', KEYS[1], 'limit', 'remaining', 'reset', 'period')
 if not s[1] then
-  redis.call('HSET', KEYS[1], 'limit', limit, 'remaining', rem, 'reset', reset, 'period', 0)
+  redis.call('HSET', KEYS[1], 'limit', limit, 'remaining', fresh, 'reset', reset, 'period', 0)
 else
   local oreset = tonumber(s[3]); local period = tonumber(s[4])
   if reset > oreset then
@@ -61,7 +77,7 @@ else
       if period > 0 and period < d then d = period end
       period = d
     end
-    redis.call('HSET', KEYS[1], 'limit', limit, 'remaining', rem, 'reset', reset, 'period', period)
+    redis.call('HSET', KEYS[1], 'limit', limit, 'remaining', fresh, 'reset', reset, 'period', period)
   elseif reset == oreset then
     local orem = tonumber(s[2])
     if orem < rem then rem = orem end
@@ -69,13 +85,13 @@ else
   end
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
-redis.call('DEL', KEYS[2])
+if reset > tonumber(ARGV[6]) then redis.call('DEL', KEYS[2]) end
 return 1
 `
 
 type BudgetRedis = Redis & {
-  budgetTake: (key: string, probeKey: string, now: number, ttl: number, probeTtl: number, probePoll: number) => Promise<number>
-  budgetLearn: (key: string, probeKey: string, limit: number, remaining: number, reset: number, ttl: number, maxPeriod: number) => Promise<number>
+  budgetTake: (key: string, probeKey: string, inflightKey: string, now: number, ttl: number, probeTtl: number, probePoll: number, ticket: string, inflightTtl: number) => Promise<number>
+  budgetLearn: (key: string, probeKey: string, inflightKey: string, limit: number, remaining: number, reset: number, ttl: number, maxPeriod: number, now: number, inflightTtl: number) => Promise<number>
 }
 
 /** Options of the Redis budget store. */
@@ -85,7 +101,7 @@ export interface RedisBudgetOptions {
   keyPrefix: string
   /** Part (0..1] of the workspace budget this replica may use while Redis is away. */
   fallbackShare: number
-  /** A command slower than this counts as Redis unreachable. Default 250 ms. */
+  /** A command slower than this counts as Redis unreachable. Default 1000 ms. */
   commandTimeoutMs?: number
   log?: { warn: (obj: object, msg: string) => void, info: (obj: object, msg: string) => void }
 }
@@ -100,6 +116,7 @@ export class RedisBudgetStore implements BudgetStore {
   private warnedOnce = false
   private closed = false
   private everReady = false
+  private localSince = 0
 
   constructor (private readonly opts: RedisBudgetOptions) {
     this.fallback = new LocalBudgetStore(opts.fallbackShare)
@@ -107,13 +124,13 @@ export class RedisBudgetStore implements BudgetStore {
       keyPrefix: opts.keyPrefix,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
-      commandTimeout: opts.commandTimeoutMs ?? 250,
-      connectTimeout: 1_000,
+      commandTimeout: opts.commandTimeoutMs ?? 1_000,
+      connectTimeout: 5_000,
       retryStrategy: (times) => Math.min(times * 100, 1_000),
       lazyConnect: false
     })
-    redis.defineCommand('budgetTake', { numberOfKeys: 2, lua: TAKE })
-    redis.defineCommand('budgetLearn', { numberOfKeys: 2, lua: LEARN })
+    redis.defineCommand('budgetTake', { numberOfKeys: 3, lua: TAKE })
+    redis.defineCommand('budgetLearn', { numberOfKeys: 3, lua: LEARN })
     redis.on('error', (err: Error) => { this.toLocal(err.message) })
     redis.on('ready', () => { this.everReady = true; this.toRedis() })
     this.redis = redis as BudgetRedis
@@ -127,6 +144,8 @@ export class RedisBudgetStore implements BudgetStore {
   private toLocal (reason: string): void {
     if (this.closed || this.current === 'local') return
     this.current = 'local'
+    this.localSince = Date.now()
+    this.fallback.settle()
     if (!this.warnedOnce) {
       this.warnedOnce = true
       this.opts.log?.warn({ budget: 'local', reason }, `Redis unreachable (${reason}): rate budget falls back to a local limiter at ${this.opts.fallbackShare} of the workspace budget`)
@@ -149,29 +168,54 @@ export class RedisBudgetStore implements BudgetStore {
     return `probe:${workspace}`
   }
 
-  async take (workspace: string, now: number): Promise<number> {
-    if (this.current === 'redis' && this.redis.status === 'ready') {
+  private inflightKey (workspace: string): string {
+    return `inflight:${workspace}`
+  }
+
+  /** In fallback with the connection up (a command had timed out): try Redis again after a second. */
+  private shouldRetryRedis (): boolean {
+    return this.current === 'local' && this.redis.status === 'ready' && Date.now() - this.localSince >= RETRY_REDIS_AFTER_MS
+  }
+
+  async take (workspace: string, now: number, ticket: string): Promise<number> {
+    if ((this.current === 'redis' || this.shouldRetryRedis()) && this.redis.status === 'ready') {
       try {
-        return Number(await this.redis.budgetTake(this.key(workspace), this.probeKey(workspace), now, KEY_TTL_MS, PROBE_TTL_MS, PROBE_POLL_MS))
+        const wait = Number(await this.redis.budgetTake(this.key(workspace), this.probeKey(workspace), this.inflightKey(workspace), now, KEY_TTL_MS, PROBE_TTL_MS, PROBE_POLL_MS, ticket, INFLIGHT_TTL_MS))
+        this.toRedis()
+        if (wait === 0) this.fallback.hold(workspace, ticket, now)
+        return wait
       } catch (err) {
+        this.localSince = Date.now()
         this.toLocal((err as Error).message)
       }
     } else if (this.current === 'redis' && this.everReady) {
       this.toLocal(`connection ${this.redis.status}`)
     }
-    return this.fallback.takeSync(workspace, now)
+    return this.fallback.takeSync(workspace, now, ticket)
   }
 
-  async learn (workspace: string, obs: RateLimitObservation): Promise<void> {
-    this.fallback.learnSync(workspace, obs)
+  async release (workspace: string, ticket: string): Promise<void> {
+    this.fallback.releaseSync(workspace, ticket)
+    if (this.current !== 'redis' || this.redis.status !== 'ready') return
+    try {
+      await this.redis.zrem(this.inflightKey(workspace), ticket)
+    } catch (err) {
+      this.toLocal((err as Error).message)
+    }
+  }
+
+  async learn (workspace: string, obs: RateLimitObservation, now: number): Promise<void> {
+    this.fallback.learnSync(workspace, obs, now)
     const prev = this.shapes.get(workspace)
     const local = this.fallback.shape(workspace)
     this.shapes.set(workspace, { limit: obs.limit, periodMs: local?.periodMs || prev?.periodMs || 0 })
-    if (this.current !== 'redis' || this.redis.status !== 'ready') return
+    // Learn into Redis whenever the connection is up, even in fallback after a timed-out command, so
+    // the shared window never forgets what the fallback sent when this replica returns to it.
+    if (this.redis.status !== 'ready') return
     try {
-      await this.redis.budgetLearn(this.key(workspace), this.probeKey(workspace), obs.limit, obs.remaining, obs.resetAtMs, KEY_TTL_MS, 3_600_000)
+      await this.redis.budgetLearn(this.key(workspace), this.probeKey(workspace), this.inflightKey(workspace), obs.limit, obs.remaining, obs.resetAtMs, KEY_TTL_MS, MAX_PERIOD_MS, now, INFLIGHT_TTL_MS)
     } catch (err) {
-      this.toLocal((err as Error).message)
+      if (this.current === 'redis') this.toLocal((err as Error).message)
     }
   }
 

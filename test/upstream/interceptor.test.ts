@@ -172,3 +172,14 @@ test('the passthrough is paced too, and a streamed body is not retried', async (
   const get = await app.inject({ method: 'GET', url: '/intercom/me' })
   t.equal(get.statusCode, 200)
 })
+
+test('observers hear the rate-limit headers under a workspace key that is a hash, never the token', async (t) => {
+  const { app, emulator } = await withRetries(t)
+  const seen: Array<{ workspace: string, limit: number, remaining: number, resetAt: number }> = []
+  app.intercom.addObserver({ onRateLimit: (e) => { seen.push(e) } })
+  await app.inject({ method: 'GET', url: '/intercom/me' })
+  t.equal(seen.length, 1)
+  t.match(seen[0], { workspace: /^[0-9a-f]{16}$/, limit: 10_000, remaining: Number })
+  t.notOk(seen[0].workspace.includes(emulator.token.slice(4, 12)))
+  t.ok(seen[0].resetAt > Date.now() / 1000 - 1 && seen[0].resetAt < Date.now() / 1000 + 11, 'resetAt is in Unix seconds')
+})

@@ -48,7 +48,7 @@ test('the queue is FIFO and bounded in length', async (t) => {
   const waited: number[] = []
   budget.attach({ onQueue: (e) => { waited.push(e.depth) } })
   const order: number[] = []
-  const calls = [1, 2, 3].map((i) => budget.acquire('w', now + 5_000).then(() => { order.push(i) }))
+  const calls = [1, 2, 3].map((i) => budget.acquire('w', now + 5_000).then(async (ticket) => { order.push(i); await budget.release('w', ticket) }))
   await new Promise((resolve) => setImmediate(resolve))
   t.equal(budget.depth('w'), 3)
   await t.rejects(budget.acquire('w', now + 5_000), { name: 'RateBudgetExhaustedError', why: 'queue_full' })
@@ -56,6 +56,18 @@ test('the queue is FIFO and bounded in length', async (t) => {
   t.same(order, [1, 2, 3], 'first in, first out')
   t.same(waited, [2, 1, 0], 'observers hear each departure and the depth left')
   t.equal(store.peek('w')?.remaining, 1, 'two windows: 2 + 1 calls')
+})
+
+test('calls in flight at a reset are taken off the next window', async (t) => {
+  const s = new LocalBudgetStore()
+  s.learnSync('w', { limit: 5, remaining: 5, resetAtMs: T0 }, T0 - 2000)
+  s.learnSync('w', { limit: 5, remaining: 2, resetAtMs: T0 + 1000 }, T0 - 1000) // period 1000
+  t.equal(s.takeSync('w', T0 + 990, 'a'), 0)
+  t.equal(s.takeSync('w', T0 + 995, 'b'), 0)
+  t.equal(s.inflightCount('w', T0 + 995), 2)
+  s.releaseSync('w', 'a')
+  t.equal(s.takeSync('w', T0 + 1001, 'c'), 0, 'the window rolled')
+  t.equal(s.peek('w')?.remaining, 3, '5, less b still in flight (it may land in this window), less c')
 })
 
 test('a call whose deadline comes before the reset is refused at once with the wait as Retry-After', async (t) => {
@@ -77,7 +89,8 @@ test('RATE_QUEUE_MAX_WAIT_MS bounds the wait even with a later deadline', async 
   const store = new LocalBudgetStore()
   store.learnSync('w', { limit: 2, remaining: 0, resetAtMs: now + 3_000 })
   const budget = new RateBudget(store, { maxQueueLength: 10, maxWaitMs: 1_000 })
-  await t.rejects(budget.acquire('w', now + 60_000), { code: 'RATE_BUDGET_EXHAUSTED', why: 'max_wait' })
+  const err = await budget.acquire('w', now + 60_000).catch((e: unknown) => e)
+  t.match(err, { name: 'RateBudgetExhaustedError', why: 'max_wait' })
 })
 
 test('an aborted caller leaves the queue', async (t) => {
