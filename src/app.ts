@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import type { AppConfig } from './config.js'
 import { validatorCompiler } from './validation.js'
-import { buildMemoizedSerializer } from './serializer.js'
+import { serializerController } from './serializer.js'
 import problemDetails from './plugins/problem-details.js'
 import swaggerPlugin from './plugins/swagger.js'
 import upstream from './plugins/upstream.js'
@@ -82,8 +82,8 @@ export function fastifyOptions (config: AppConfig, logger: FastifyServerOptions[
     connectionTimeout: 60_000,
     keepAliveTimeout: 72_000,
     routerOptions: { maxParamLength: 512 },
-    // One serializer per distinct response schema (src/serializer.ts): the shared problem answers compile once.
-    schemaController: { compilersFactory: { buildSerializer: buildMemoizedSerializer } }
+    // One serializer per distinct response schema, compiled on first use (src/serializer.ts).
+    schemaController: serializerController
   }
 }
 

@@ -1,28 +1,36 @@
 /**
- * Response serializer factory that compiles each distinct response schema once per schema context.
+ * Response serializers: Fastify's own (fast-json-stringify over the shared `$id` schemas), compiled
+ * once per distinct response schema and only when a reply first needs it.
  *
- * Every route declares the same ten problem answers (`upstreamErrorResponses`), so Fastify's
- * default factory compiles ten identical fast-json-stringify serializers per route; with ~50 routes
- * that was most of the start-up (and of every test's `build`). This factory wraps Fastify's own
- * (`@fastify/fast-json-stringify-compiler`) and reuses the serializer of a structurally equal schema.
- * Compilation stays eager (a bad response schema still fails at start-up), and each schema context
- * keeps its own external schemas, as with the default.
+ * Every route declares the same ten problem answers (`upstreamErrorResponses`), which are sent as
+ * strings by the problem-details plugin and so rarely need a serializer at all; Fastify's default
+ * compiles each of them eagerly for every route, which dominated start-up (and every test's
+ * `build`) once all routes were in. Memoising by schema content shares one serializer between
+ * routes; compiling lazily skips the ones never used. The output is Fastify's.
  */
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler'
+import type { FastifyServerOptions } from 'fastify'
 
 type Factory = ReturnType<typeof SerializerSelector>
+type Serialize = (doc: unknown) => string
 
-/** A `schemaController.compilersFactory.buildSerializer` that memoises by schema content. */
-export const buildMemoizedSerializer: Factory = (externalSchemas, options) => {
+/** A `buildSerializer` factory: per schema context, one lazily compiled serializer per distinct schema. */
+export const buildSharedLazySerializer: Factory = (externalSchemas, options) => {
   const compile = SerializerSelector()(externalSchemas, options)
-  const cache = new Map<string, ReturnType<typeof compile>>()
+  const cache = new Map<string, Serialize>()
   return (routeDef) => {
     const key = JSON.stringify(routeDef.schema)
     let serializer = cache.get(key)
     if (serializer === undefined) {
-      serializer = compile(routeDef)
+      let compiled: Serialize | undefined
+      serializer = (doc) => (compiled ??= compile(routeDef))(doc)
       cache.set(key, serializer)
     }
     return serializer
   }
+}
+
+/** The `schemaController` server option that installs `buildSharedLazySerializer`. */
+export const serializerController: FastifyServerOptions['schemaController'] = {
+  compilersFactory: { buildSerializer: buildSharedLazySerializer }
 }

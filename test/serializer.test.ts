@@ -1,8 +1,8 @@
 import { test } from 'tap'
-import { buildMemoizedSerializer } from '../src/serializer.js'
+import { buildSharedLazySerializer } from '../src/serializer.js'
 
 test('the serializer factory compiles each distinct response schema once', async (t) => {
-  const compile = buildMemoizedSerializer({ Problem: { $id: 'Problem', type: 'object', properties: { status: { type: 'integer' } } } }, {})
+  const compile = buildSharedLazySerializer({ Problem: { $id: 'Problem', type: 'object', properties: { status: { type: 'integer' } } } }, {})
   const problem = () => ({ $ref: 'Problem#' })
   const a = compile({ method: 'GET', url: '/a', httpStatus: '404', schema: problem() })
   const b = compile({ method: 'POST', url: '/b', httpStatus: '502', schema: problem() })

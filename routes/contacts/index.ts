@@ -13,7 +13,8 @@ import { ipath } from '../../src/upstream/path.js'
 import { toContactPayload, upsertContact } from '../../src/facade/contacts.js'
 import { toIntercomSearch } from '../../src/facade/search.js'
 import { CONTACT_SEARCH_FIELDS } from '../../src/facade/formula.js'
-import { fromCursorList, type IntercomCursorList } from '../../src/facade/pagination.js'
+import { sendJsonBytes } from '../../src/facade/send.js'
+import { cursorPageBytes } from '../../src/facade/json-spans.js'
 
 const tags = ['contacts']
 const ContactRef = Type.Ref('Contact')
@@ -53,13 +54,13 @@ const contacts: FastifyPluginAsyncTypebox = async function (fastify) {
       tags,
       operationId: 'searchContacts',
       summary: 'Search contacts',
-      description: "Exactly one form: Intercom's `query` object, or the shorthand `field` + `operator` + `value`. Calls Intercom `SearchContacts` (POST /contacts/search); the answer is normalised to `{ data, total_count, next_cursor }`.",
+      description: "Exactly one form: Intercom's `query` object, the shorthand `field` + `operator` + `value`, or a `filter` formula. Calls Intercom `SearchContacts` (POST /contacts/search); the answer is normalised to `{ data, total_count, next_cursor }`.",
       body: SearchBodySchema,
       response: { 200: ContactListSchema, ...upstreamErrorResponses }
     }
-  }, async function (request) {
-    const r = await intercom.call<IntercomCursorList<Contact>>(request, { operationId: 'SearchContacts', method: 'POST', path: '/contacts/search', body: toIntercomSearch(request.body, CONTACT_SEARCH_FIELDS) })
-    return fromCursorList(r.data)
+  }, async function (request, reply) {
+    const r = await intercom.callRaw(request, { operationId: 'SearchContacts', method: 'POST', path: '/contacts/search', body: toIntercomSearch(request.body, CONTACT_SEARCH_FIELDS) })
+    return sendJsonBytes(reply, cursorPageBytes(r.data))
   })
 
   fastify.get('/by-external-id/:external_id', {
@@ -71,9 +72,9 @@ const contacts: FastifyPluginAsyncTypebox = async function (fastify) {
       params: ExternalIdParamsSchema,
       response: { 200: ContactRef, ...upstreamErrorResponses }
     }
-  }, async function (request) {
-    const r = await intercom.call<Contact>(request, { operationId: 'ShowContactByExternalId', method: 'GET', path: ipath`/contacts/find_by_external_id/${request.params.external_id}` })
-    return r.data
+  }, async function (request, reply) {
+    const r = await intercom.callRaw(request, { operationId: 'ShowContactByExternalId', method: 'GET', path: ipath`/contacts/find_by_external_id/${request.params.external_id}` })
+    return sendJsonBytes(reply, r.data)
   })
 
   fastify.get('/:id', {
@@ -85,9 +86,9 @@ const contacts: FastifyPluginAsyncTypebox = async function (fastify) {
       params: IdParamsSchema,
       response: { 200: ContactRef, ...upstreamErrorResponses }
     }
-  }, async function (request) {
-    const r = await intercom.call<Contact>(request, { operationId: 'ShowContact', method: 'GET', path: ipath`/contacts/${request.params.id}` })
-    return r.data
+  }, async function (request, reply) {
+    const r = await intercom.callRaw(request, { operationId: 'ShowContact', method: 'GET', path: ipath`/contacts/${request.params.id}` })
+    return sendJsonBytes(reply, r.data)
   })
 
   fastify.patch('/:id', {

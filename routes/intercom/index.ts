@@ -7,6 +7,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { Readable } from 'node:stream'
 import { checkForwardPath, forwardRequestHeaders, forwardResponseHeaders } from '../../src/facade/forward.js'
+import { ForwardHandler } from '../../src/upstream/forward-handler.js'
 
 const passthrough: FastifyPluginAsync = async function (fastify) {
   // Bodies are streamed upstream untouched: no parsing, any content type.
@@ -24,15 +25,14 @@ const passthrough: FastifyPluginAsync = async function (fastify) {
     }
   }, async function (request, reply) {
     const path = checkForwardPath(request.raw.url!.slice(request.raw.url!.indexOf('/intercom') + '/intercom'.length))
-    const abort = new AbortController()
-    reply.raw.once('close', () => { if (!reply.raw.writableFinished) abort.abort() })
-    const res = await fastify.intercom.forward(request, {
+    const handler = new ForwardHandler()
+    reply.raw.once('close', () => { if (!reply.raw.writableFinished) handler.abort() })
+    const res = await fastify.intercom.forwardWith(request, {
       method: request.method,
       path,
       headers: forwardRequestHeaders(request.headers),
-      body: request.body as Readable | undefined,
-      signal: abort.signal
-    })
+      body: request.body as Readable | undefined
+    }, handler)
     return reply.code(res.statusCode).headers(forwardResponseHeaders(res.headers)).send(res.body)
   })
 }

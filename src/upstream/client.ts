@@ -15,6 +15,7 @@ import { classifyNetworkError, UpstreamHttpError, UpstreamNetworkError, type Cal
 import { toQueryString } from './path.js'
 import { Observers, type UpstreamObserver } from './observer.js'
 import { createPolicyInterceptor, type PolicyOptions, type PolicyRequestOptions } from './interceptor.js'
+import type { ForwardAnswer, ForwardHandler } from './forward-handler.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS'
 
@@ -47,14 +48,13 @@ export interface IntercomResult<T> {
   requestId: string | undefined
 }
 
-/** A raw call for the passthrough: body and answer are streams. */
+/** A raw call for the passthrough: the body is a stream; the answer comes through a `ForwardHandler`. */
 export interface ForwardCall {
   method: string
   /** Path and query string as they go upstream, already checked for `..` and encoded slashes. */
   path: string
   headers: Record<string, string>
   body?: Readable
-  signal?: AbortSignal
 }
 
 export interface IntercomClientOptions extends Omit<DispatcherOptions, 'origin'> {
@@ -105,12 +105,11 @@ export class IntercomClient {
   }
 
   /**
-   * Call one Intercom operation and parse its JSON answer.
-   * @throws UpstreamHttpError on a non-2xx answer (with Intercom's error.list parsed)
-   * @throws UpstreamNetworkError when no usable answer came back
+   * Send one operation call through the dispatcher (so the rate budget, retry policy and deadline
+   * apply) and read the whole answer. Reports the call to observers.
+   * @throws UpstreamNetworkError when no answer came back
    */
-  async call<T = unknown> (ctx: CallContext, call: IntercomCall): Promise<IntercomResult<T>> {
-    const info: CallInfo = { operationId: call.operationId, method: call.method, path: call.path }
+  private async send (ctx: CallContext, call: IntercomCall, info: CallInfo): Promise<{ status: number, headers: Record<string, string | string[] | undefined>, bytes: Buffer }> {
     const headers = this.baseHeaders(ctx)
     let body: string | undefined
     if (call.body !== undefined) {
@@ -119,7 +118,7 @@ export class IntercomClient {
     }
     const started = performance.now()
     let res: Dispatcher.ResponseData
-    let text: string
+    let bytes: Uint8Array
     try {
       res = await this.upstream.dispatcher.request({
         origin: this.origin,
@@ -129,50 +128,85 @@ export class IntercomClient {
         body,
         intercomPolicy: { operationId: call.operationId, deadlineAt: ctx.deadlineAt }
       } as Dispatcher.RequestOptions & PolicyRequestOptions)
-      text = await res.body.text()
+      bytes = await res.body.bytes()
     } catch (err) {
       const typed = classifyNetworkError(err, info)
       this.observers.onCall({ operationId: call.operationId, method: call.method, status: null, errorKind: (typed as UpstreamNetworkError).kind, durationMs: performance.now() - started })
       throw typed
     }
-    const resHeaders = res.headers as Record<string, string | string[] | undefined>
     const durationMs = performance.now() - started
     this.observers.onCall({ operationId: call.operationId, method: call.method, status: res.statusCode, durationMs })
     ctx.log?.debug({ upstream: { operationId: call.operationId, method: call.method, path: call.path, status: res.statusCode, ms: Math.round(durationMs) } }, 'intercom call')
+    return { status: res.statusCode, headers: res.headers as Record<string, string | string[] | undefined>, bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) }
+  }
+
+  /** Throw Intercom's non-2xx answer as an `UpstreamHttpError` (its error.list parsed when it is JSON). */
+  private throwIfError (answer: { status: number, headers: Record<string, string | string[] | undefined>, bytes: Buffer }, info: CallInfo): void {
+    if (answer.status < 400) return
     let data: unknown
-    if (text.length > 0) {
-      try {
-        data = JSON.parse(text)
-      } catch (err) {
-        if (res.statusCode < 400) throw new UpstreamNetworkError('protocol', info, err)
-        data = undefined
-      }
-    }
-    if (res.statusCode >= 400) throw new UpstreamHttpError({ status: res.statusCode, body: data, headers: resHeaders, call: info })
-    const rid = resHeaders['x-request-id']
-    return { status: res.statusCode, headers: resHeaders, data: data as T, requestId: typeof rid === 'string' ? rid : undefined }
+    try {
+      data = answer.bytes.length > 0 ? JSON.parse(answer.bytes.toString('utf8')) : undefined
+    } catch {}
+    throw new UpstreamHttpError({ status: answer.status, body: data, headers: answer.headers, call: info })
   }
 
   /**
-   * Send a raw request (the passthrough) with the same auth and version headers; the caller's
-   * `headers` are added first, so they can never replace ours. The answer body is a stream that the
-   * caller must consume or destroy.
+   * Call one Intercom operation and parse its JSON answer.
+   * @throws UpstreamHttpError on a non-2xx answer (with Intercom's error.list parsed)
+   * @throws UpstreamNetworkError when no usable answer came back
+   */
+  async call<T = unknown> (ctx: CallContext, call: IntercomCall): Promise<IntercomResult<T>> {
+    const info: CallInfo = { operationId: call.operationId, method: call.method, path: call.path }
+    const answer = await this.send(ctx, call, info)
+    this.throwIfError(answer, info)
+    let data: unknown
+    if (answer.bytes.length > 0) {
+      try {
+        data = JSON.parse(answer.bytes.toString('utf8'))
+      } catch (err) {
+        throw new UpstreamNetworkError('protocol', info, err)
+      }
+    }
+    const rid = answer.headers['x-request-id']
+    return { status: answer.status, headers: answer.headers, data: data as T, requestId: typeof rid === 'string' ? rid : undefined }
+  }
+
+  /**
+   * Like `call`, but a 2xx answer's JSON body comes back as the bytes Intercom sent, neither
+   * decoded nor parsed, for routes that pass Intercom's object on unchanged (a facade GET). Only the
+   * first byte is checked (`{` or `[`), else `UpstreamNetworkError('protocol')`. Errors are `call`'s.
+   * @throws UpstreamHttpError on a non-2xx answer
+   * @throws UpstreamNetworkError when no usable answer came back
+   */
+  async callRaw (ctx: CallContext, call: IntercomCall): Promise<IntercomResult<Buffer>> {
+    const info: CallInfo = { operationId: call.operationId, method: call.method, path: call.path }
+    const answer = await this.send(ctx, call, info)
+    this.throwIfError(answer, info)
+    const first = answer.bytes.length > 0 ? answer.bytes[0] : 0
+    if (first !== 0x7b && first !== 0x5b) throw new UpstreamNetworkError('protocol', info, new Error('the answer is not a JSON object'))
+    const rid = answer.headers['x-request-id']
+    return { status: answer.status, headers: answer.headers, data: answer.bytes, requestId: typeof rid === 'string' ? rid : undefined }
+  }
+
+  /**
+   * `forward` through a `ForwardHandler` (src/upstream/forward-handler.ts): the same request, but a
+   * small answer comes back as one Buffer, and there is no AbortSignal or body stream to build per
+   * call; `handler.abort()` cancels it.
    * @throws UpstreamNetworkError when no answer came back
    */
-  async forward (ctx: CallContext, call: ForwardCall): Promise<Dispatcher.ResponseData> {
-    const info: CallInfo = { operationId: 'passthrough', method: call.method, path: call.path }
+  async forwardWith (ctx: CallContext, call: ForwardCall, handler: ForwardHandler): Promise<ForwardAnswer> {
+    this.upstream.dispatcher.dispatch({
+      origin: this.origin,
+      method: call.method as Dispatcher.HttpMethod,
+      path: call.path,
+      headers: { ...call.headers, ...this.baseHeaders(ctx) },
+      body: call.body,
+      intercomPolicy: { operationId: 'passthrough', deadlineAt: ctx.deadlineAt }
+    } as Dispatcher.DispatchOptions & PolicyRequestOptions, handler)
     try {
-      return await this.upstream.dispatcher.request({
-        origin: this.origin,
-        method: call.method as Dispatcher.HttpMethod,
-        path: call.path,
-        headers: { ...call.headers, ...this.baseHeaders(ctx) },
-        body: call.body,
-        signal: call.signal,
-        intercomPolicy: { operationId: 'passthrough', deadlineAt: ctx.deadlineAt }
-      } as Dispatcher.RequestOptions & PolicyRequestOptions)
+      return await handler.answer
     } catch (err) {
-      throw classifyNetworkError(err, info)
+      throw classifyNetworkError(err, { operationId: 'passthrough', method: call.method, path: call.path })
     }
   }
 
