@@ -42,7 +42,7 @@ export type CreateNoteBody = Static<typeof CreateNoteBodySchema>
 /** POST /contacts/{id}/companies: attach by the company's Intercom id. */
 export const AttachCompanyBodySchema = Type.Object({
   company_id: Type.String({ minLength: 1, maxLength: 255, pattern: '^(?!\\.{1,2}$)[^\\u0000-\\u001F\\u007F]+$', description: "The company's Intercom id (not your company_id)", examples: ['6762f09a1bb69f9f2193bb34'] })
-}, { additionalProperties: false })
+}, { additionalProperties: false, examples: [{ company_id: '6762f09a1bb69f9f2193bb34' }] })
 export type AttachCompanyBody = Static<typeof AttachCompanyBodySchema>
 
 /** `{ id, company_id }` path parameters (both Intercom ids). */
