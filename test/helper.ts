@@ -78,3 +78,23 @@ export async function rawRequest (app: FastifyInstance, method: string, path: st
   await client.close()
   return { statusCode: res.statusCode, body: text ? JSON.parse(text) : undefined }
 }
+
+/**
+ * The caller's loop over a facade list: follow `next_cursor` until it is null, the same code for
+ * every list whatever Intercom pages with underneath. Answers the ids seen and the page count.
+ */
+export async function walkPages (app: FastifyInstance, url: string, perPage: number, maxPages = 20): Promise<{ pages: number, ids: string[] }> {
+  const ids: string[] = []
+  let cursor: string | null = null
+  let pages = 0
+  do {
+    const qs: string = `per_page=${perPage}` + (cursor === null ? '' : `&starting_after=${encodeURIComponent(cursor)}`)
+    const res = await app.inject({ method: 'GET', url: `${url}?${qs}` })
+    if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}: ${res.body}`)
+    const page: { data: Array<{ id: string }>, next_cursor: string | null } = json(res)
+    ids.push(...page.data.map((x) => x.id))
+    cursor = page.next_cursor
+    pages++
+  } while (cursor !== null && pages < maxPages)
+  return { pages, ids }
+}

@@ -1,6 +1,5 @@
 import { test } from 'tap'
-import type { FastifyInstance } from 'fastify'
-import { build, json, seedContact, upstream } from '../helper.js'
+import { build, json, seedContact, upstream, walkPages } from '../helper.js'
 import type { Built } from '../helper.js'
 import { helpdesk } from '../../src/emulator/helpdesk.js'
 import { encodePageCursor } from '../../src/facade/pagination.js'
@@ -30,22 +29,6 @@ function seedArticles (b: Built, n: number): void {
   }
 }
 
-/** The caller's loop: follow next_cursor until null; the same code for every list. */
-async function walk (app: FastifyInstance, path: string, perPage: number): Promise<{ ids: string[], pages: number }> {
-  const ids: string[] = []
-  let cursor: string | null = null
-  let pages = 0
-  do {
-    const res: { statusCode: number, body: string } = await app.inject({ method: 'GET', url: path, query: cursor === null ? { per_page: String(perPage) } : { per_page: String(perPage), starting_after: cursor } })
-    if (res.statusCode !== 200) throw new Error(`${path} answered ${res.statusCode}: ${res.body}`)
-    const page: { data: Array<{ id: string }>, next_cursor: string | null } = json(res)
-    ids.push(...page.data.map((x) => x.id))
-    cursor = page.next_cursor
-    pages++
-  } while (cursor !== null && pages < 20)
-  return { ids, pages }
-}
-
 test('GET /articles walks 3 page-numbered pages with next_cursor, like the cursor-paged /conversations', async (t) => {
   const b = await build(t)
   seedArticles(b, 5)
@@ -53,9 +36,9 @@ test('GET /articles walks 3 page-numbered pages with next_cursor, like the curso
   for (let i = 0; i < 5; i++) await b.app.inject({ method: 'POST', url: '/conversations', payload: { contact_id: contact.id, body: `Q${i}` } })
   b.emulator.resetRecords()
 
-  const articles = await walk(b.app, '/articles', 2)
+  const articles = await walkPages(b.app, '/articles', 2)
   t.same(articles, { ids: ['5', '4', '3', '2', '1'], pages: 3 })
-  const conversations = await walk(b.app, '/conversations', 2)
+  const conversations = await walkPages(b.app, '/conversations', 2)
   t.equal(conversations.pages, 3)
   t.equal(conversations.ids.length, 5)
 

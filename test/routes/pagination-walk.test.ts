@@ -1,23 +1,5 @@
 import { test } from 'tap'
-import type { FastifyInstance } from 'fastify'
-import { build, json, seedContact, upstream } from '../helper.js'
-
-/** The caller's loop: follow next_cursor until it is null; the same code for every list. */
-async function walk (app: FastifyInstance, url: string, perPage: number): Promise<{ pages: number, ids: string[] }> {
-  const ids: string[] = []
-  let cursor: string | null = null
-  let pages = 0
-  do {
-    const qs: string = `per_page=${perPage}` + (cursor === null ? '' : `&starting_after=${encodeURIComponent(cursor)}`)
-    const res = await app.inject({ method: 'GET', url: `${url}?${qs}` })
-    if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}: ${res.body}`)
-    const page = json(res)
-    ids.push(...page.data.map((x: { id: string }) => x.id))
-    cursor = page.next_cursor
-    pages++
-  } while (cursor !== null && pages < 10)
-  return { pages, ids }
-}
+import { build, seedContact, upstream, walkPages } from '../helper.js'
 
 test('the same caller loop walks 3 pages of a cursor list (contacts) and of a page-numbered list (companies)', async (t) => {
   const { app, emulator } = await build(t)
@@ -27,7 +9,7 @@ test('the same caller loop walks 3 pages of a cursor list (contacts) and of a pa
   }
   emulator.resetRecords()
 
-  const contacts = await walk(app, '/contacts', 2)
+  const contacts = await walkPages(app, '/contacts', 2)
   t.equal(contacts.pages, 3)
   t.equal(new Set(contacts.ids).size, 5, 'every contact once')
   const contactCalls = upstream(t, emulator)
@@ -35,7 +17,7 @@ test('the same caller loop walks 3 pages of a cursor list (contacts) and of a pa
   t.ok(contactCalls.slice(1).every((r) => typeof r.query.starting_after === 'string'), 'Intercom cursors underneath')
 
   emulator.resetRecords()
-  const companies = await walk(app, '/companies', 2)
+  const companies = await walkPages(app, '/companies', 2)
   t.equal(companies.pages, 3)
   t.equal(new Set(companies.ids).size, 5, 'every company once')
   const companyCalls = upstream(t, emulator)
