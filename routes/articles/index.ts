@@ -7,7 +7,8 @@ import { Type } from '@sinclair/typebox'
 import { upstreamErrorResponses } from '../../schemas/common.js'
 import { ArticleParamsSchema, ListArticlesQuerySchema, SearchArticlesQuerySchema } from '../../schemas/articles.js'
 import { ipath } from '../../src/upstream/path.js'
-import { decodePageCursor, fromPagedList, ndjsonAllPages, type IntercomPagedList, type Page } from '../../src/facade/pagination.js'
+import { decodePageCursor, fromPagedList, type IntercomPagedList, type Page } from '../../src/facade/pagination.js'
+import { pageOrStream } from '../../src/facade/listing.js'
 
 const tags = ['articles']
 
@@ -32,12 +33,7 @@ const articles: FastifyPluginAsyncTypebox = async function (fastify) {
     }
   }, async function (request, reply) {
     const { per_page: perPage, starting_after: startingAfter, all } = request.query
-    if (all === true) {
-      decodePageCursor(startingAfter) // a bad cursor is a 400 before the stream starts
-      reply.type('application/x-ndjson')
-      return reply.send(ndjsonAllPages((cursor) => listPage(request, perPage ?? 150, cursor ?? startingAfter)))
-    }
-    return listPage(request, perPage, startingAfter)
+    return pageOrStream(reply, all, startingAfter, (cursor) => listPage(request, all === true ? perPage ?? 150 : perPage, cursor))
   })
 
   fastify.get('/search', {

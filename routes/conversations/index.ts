@@ -18,7 +18,8 @@ import { SearchBodySchema } from '../../schemas/search.js'
 import { MANAGE_MESSAGE_TYPES, toManagePayload } from '../../src/facade/conversations.js'
 import { toIntercomSearch } from '../../src/facade/search.js'
 import { CONVERSATION_SEARCH_FIELDS } from '../../src/facade/formula.js'
-import { fromCursorList, ndjsonAllPages, type IntercomCursorList, type Page } from '../../src/facade/pagination.js'
+import { fromCursorList, type IntercomCursorList, type Page } from '../../src/facade/pagination.js'
+import { pageOrStream } from '../../src/facade/listing.js'
 
 /** Intercom's conversation.list: the items are under `conversations`. */
 type IntercomConversationList = IntercomCursorList<Conversation> & { conversations?: Conversation[] }
@@ -98,11 +99,7 @@ const conversations: FastifyPluginAsyncTypebox = async function (fastify) {
     }
   }, async function (request, reply) {
     const { per_page: perPage, starting_after: startingAfter, all } = request.query
-    if (all === true) {
-      reply.type('application/x-ndjson')
-      return reply.send(ndjsonAllPages((cursor) => listPage(request, perPage ?? 150, cursor ?? startingAfter)))
-    }
-    return listPage(request, perPage, startingAfter)
+    return pageOrStream(reply, all, startingAfter, (cursor) => listPage(request, all === true ? perPage ?? 150 : perPage, cursor))
   })
 
   fastify.post('/search', {
