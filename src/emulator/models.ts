@@ -304,6 +304,44 @@ export function adminAuthor (admin: Admin): PartAuthor {
   return { id: admin.id, type: 'admin', name: admin.name, email: admin.email }
 }
 
+/**
+ * A new open conversation started by `contact` (createConversation; also the sandbox seed):
+ * its source is the contact's message. Timestamps are Unix seconds.
+ */
+export function contactConversation (ids: { conversation: string, message: string }, contact: Contact, message: { body: string, createdAt: number, subject?: string, attachments?: PartAttachment[] }): ConversationRecord {
+  return {
+    id: ids.conversation,
+    created_at: message.createdAt,
+    updated_at: message.createdAt,
+    waiting_since: message.createdAt,
+    snoozed_until: null,
+    state: 'open',
+    read: false,
+    priority: 'not_priority',
+    admin_assignee_id: null,
+    team_assignee_id: null,
+    title: null,
+    source: {
+      type: 'conversation',
+      id: ids.message,
+      delivered_as: 'customer_initiated',
+      subject: message.subject ?? '',
+      body: toHtmlBody(message.body),
+      author: contactAuthor(contact),
+      attachments: message.attachments ?? [],
+      url: null,
+      redacted: false
+    },
+    contact_ids: [contact.id],
+    contact_external_ids: { [contact.id]: contact.external_id },
+    first_contact_reply: { created_at: message.createdAt, type: 'conversation', url: null },
+    custom_attributes: {},
+    tags: [],
+    parts: [],
+    count_reopens: 0
+  }
+}
+
 /** Intercom stores message bodies as HTML: plain text is wrapped in `<p>`, HTML kept. */
 export function toHtmlBody (body: string): string {
   return /^\s*</.test(body) ? body : `<p>${body}</p>`

@@ -8,7 +8,7 @@
  * Timestamps are the seeding time (Unix seconds), the workspace has no teams.
  */
 import { DEFAULT_ADMIN_ID, type EmulatorStore } from './store.js'
-import { adminAuthor, contactAuthor, toHtmlBody, type ConversationRecord } from './models.js'
+import { adminAuthor, contactAuthor, contactConversation, toHtmlBody, type ConversationRecord } from './models.js'
 
 /** Fixed ids of the seeded records. */
 export const SEED_IDS = {
@@ -60,35 +60,10 @@ function seed (store: EmulatorStore): void {
   const started = now - 3600
   const replied = now - 3000
   const conversation: ConversationRecord = {
-    id: store.newConversationId(),
-    created_at: started,
+    ...contactConversation({ conversation: store.newConversationId(), message: store.newMessageId() }, ada, { body: 'Hi! Where can I export my data?', createdAt: started }),
     updated_at: replied,
     waiting_since: null,
-    snoozed_until: null,
-    state: 'open',
-    read: true,
-    priority: 'not_priority',
-    admin_assignee_id: null,
-    team_assignee_id: null,
-    title: null,
-    source: {
-      type: 'conversation',
-      id: store.newMessageId(),
-      delivered_as: 'customer_initiated',
-      subject: '',
-      body: toHtmlBody('Hi! Where can I export my data?'),
-      author: contactAuthor(ada),
-      attachments: [],
-      url: null,
-      redacted: false
-    },
-    contact_ids: [ada.id],
-    contact_external_ids: { [ada.id]: ada.external_id },
-    first_contact_reply: { created_at: started, type: 'conversation', url: null },
-    custom_attributes: {},
-    tags: [],
-    parts: [],
-    count_reopens: 0
+    read: true
   }
   conversation.parts.push({
     type: 'conversation_part',

@@ -9,7 +9,7 @@
  */
 import { EmulatorError, contactNotFound, parameterInvalid, resourceNotFound } from '../errors.js'
 import {
-  adminAuthor, attachmentsFromUrls, contactAuthor, renderConversation, toHtmlBody,
+  adminAuthor, attachmentsFromUrls, contactAuthor, contactConversation, renderConversation, toHtmlBody,
   type Contact, type ConversationPart, type ConversationRecord, type PartAuthor
 } from '../models.js'
 import type { EmulatorStore } from '../store.js'
@@ -102,37 +102,12 @@ export const conversationHandlers: HandlerEntry[] = [
       const now = store.nowSeconds()
       const createdAt = optionalTimestamp(body.created_at, 'created_at') ?? now
       const messageId = store.newMessageId()
-      const conversation: ConversationRecord = {
-        id: store.newConversationId(),
-        created_at: createdAt,
-        updated_at: createdAt,
-        waiting_since: createdAt,
-        snoozed_until: null,
-        state: 'open',
-        read: false,
-        priority: 'not_priority',
-        admin_assignee_id: null,
-        team_assignee_id: null,
-        title: null,
-        source: {
-          type: 'conversation',
-          id: messageId,
-          delivered_as: 'customer_initiated',
-          subject: typeof body.subject === 'string' ? body.subject : '',
-          body: toHtmlBody(body.body),
-          author: contactAuthor(contact),
-          attachments: attachmentsFromUrls(stringList(body.attachment_urls, 'attachment_urls')),
-          url: null,
-          redacted: false
-        },
-        contact_ids: [contact.id],
-        contact_external_ids: { [contact.id]: contact.external_id },
-        first_contact_reply: { created_at: createdAt, type: 'conversation', url: null },
-        custom_attributes: {},
-        tags: [],
-        parts: [],
-        count_reopens: 0
-      }
+      const conversation = contactConversation({ conversation: store.newConversationId(), message: messageId }, contact, {
+        body: body.body as string,
+        createdAt,
+        subject: typeof body.subject === 'string' ? body.subject : undefined,
+        attachments: attachmentsFromUrls(stringList(body.attachment_urls, 'attachment_urls'))
+      })
       store.conversations.set(conversation.id, conversation)
       return {
         type: 'user_message',
