@@ -18,7 +18,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import fp from 'fastify-plugin'
 import type { FastifyRequest } from 'fastify'
-import { sendProblem } from './problem-details.js'
+import { build, sendProblem } from './problem-details.js'
 
 /** Options: the configured keys (empty = open) and the open route paths. */
 export interface AuthOptions {
@@ -93,15 +93,9 @@ export default fp<AuthOptions>(async function auth (fastify, opts) {
     const key = presentedKey(request)
     if (key !== undefined && matches(key)) return
     request.log.info({ auth: key === undefined ? 'missing' : 'invalid' }, 'unauthenticated request refused')
-    return sendProblem(reply.header('www-authenticate', 'Bearer realm="intercom-facade"'), {
-      type: 'urn:intercom-facade:problem:unauthorized',
-      title: 'Unauthorized',
-      status: 401,
-      detail: key === undefined
-        ? 'An API key is required: send Authorization: Bearer <key> or X-API-Key: <key>.'
-        : 'The API key is not valid.',
-      instance: request.url.split('?')[0],
-      code: 'UNAUTHORIZED'
-    })
+    const detail = key === undefined
+      ? 'An API key is required: send Authorization: Bearer <key> or X-API-Key: <key>.'
+      : 'The API key is not valid.'
+    return sendProblem(reply.header('www-authenticate', 'Bearer realm="intercom-facade"'), build(request, 401, 'UNAUTHORIZED', detail))
   })
 }, { name: 'auth' })

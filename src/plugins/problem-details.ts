@@ -60,7 +60,8 @@ function problemType (code: string): string {
   return `urn:intercom-facade:problem:${code.toLowerCase().replace(/_/g, '-')}`
 }
 
-function build (request: FastifyRequest, status: number, code: string, detail: string, extra?: Partial<Problem>): Problem {
+/** A problem body for `request`: type derived from `code`, title from `status`, instance from the path. */
+export function build (request: FastifyRequest, status: number, code: string, detail: string, extra?: Partial<Problem>): Problem {
   return {
     type: problemType(code),
     title: STATUS_CODES[status] ?? 'Error',

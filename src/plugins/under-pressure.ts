@@ -14,7 +14,7 @@
  */
 import fp from 'fastify-plugin'
 import underPressure from '@fastify/under-pressure'
-import { sendProblem } from './problem-details.js'
+import { build, sendProblem } from './problem-details.js'
 
 /** Limits; 0 disables a check. Durations in milliseconds, sizes in bytes. */
 export interface PressureOptions {
@@ -45,14 +45,7 @@ export default fp<PressureOptions>(async function pressure (fastify, opts) {
     pressureHandler (request, reply, type, value) {
       if (!warm || (request.routeOptions.url !== undefined && NOT_SHED.has(request.routeOptions.url))) return undefined
       request.log.warn({ pressure: type, value }, 'overloaded: request shed with 503')
-      sendProblem(reply, {
-        type: 'urn:intercom-facade:problem:overloaded',
-        title: 'Service Unavailable',
-        status: 503,
-        detail: `The service is overloaded (${type}); retry after ${retryAfterS} s.`,
-        instance: request.url.split('?')[0],
-        code: 'OVERLOADED'
-      }, { 'retry-after': String(retryAfterS) })
+      sendProblem(reply, build(request, 503, 'OVERLOADED', `The service is overloaded (${type}); retry after ${retryAfterS} s.`), { 'retry-after': String(retryAfterS) })
       // Fastify stops the request here: the reply is already sent.
       return undefined
     }
