@@ -91,8 +91,16 @@ export const windowMath = {
     s.remaining = Math.max(0, s.limit - inflight)
     return true
   },
-  /** Merge an observation into `s` (or make a new state); `cap` bounds limit and remaining (fallback share). */
-  learn (s: WindowState | undefined, obs: RateLimitObservation, cap = Infinity, inflight = 0): WindowState {
+  /**
+   * Merge an observation into `s` (or make a new state); `cap` bounds limit and remaining (fallback
+   * share). `now` (ms) tells a straggler of a past window from the current one.
+   *
+   * The gap between two resets is a multiple of the window length, not always the length itself
+   * (no call may have been answered in the windows between). So a window the store rolled into by
+   * itself can end later than Intercom's: an answer that reports an earlier reset still in the
+   * future corrects it (the store adopts that reset, and the gap between the two shortens the period).
+   */
+  learn (s: WindowState | undefined, obs: RateLimitObservation, cap = Infinity, inflight = 0, now = -Infinity): WindowState {
     const limit = Math.min(obs.limit, cap)
     const fresh = Math.max(0, Math.min(obs.remaining, limit) - inflight)
     if (s === undefined) return { limit, remaining: fresh, resetAtMs: obs.resetAtMs, periodMs: 0 }
@@ -102,7 +110,9 @@ export const windowMath = {
       return { limit, remaining: fresh, resetAtMs: obs.resetAtMs, periodMs }
     }
     if (obs.resetAtMs === s.resetAtMs) return { ...s, limit, remaining: Math.min(s.remaining, obs.remaining, limit) }
-    return s // an older window: stale news
+    if (obs.resetAtMs <= now) return s // a past window: stale news
+    const d = s.resetAtMs - obs.resetAtMs // the store rolled by a period too long: Intercom's window wins
+    return { limit, remaining: Math.min(s.remaining, fresh), resetAtMs: obs.resetAtMs, periodMs: s.periodMs > 0 ? Math.min(s.periodMs, d) : d }
   }
 }
 
@@ -186,7 +196,7 @@ export class LocalBudgetStore implements BudgetStore {
   /** Synchronous `learn`. */
   learnSync (workspace: string, obs: RateLimitObservation, now = Date.now()): void {
     const cap = this.share >= 1 ? Infinity : Math.max(1, Math.floor(obs.limit * this.share))
-    this.windows.set(workspace, windowMath.learn(this.windows.get(workspace), obs, cap, this.inflightCount(workspace)))
+    this.windows.set(workspace, windowMath.learn(this.windows.get(workspace), obs, cap, this.inflightCount(workspace, now), now))
     if (obs.resetAtMs > now) this.probes.delete(workspace) // a straggler of a past window does not end a probe
   }
 

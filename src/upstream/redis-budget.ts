@@ -82,6 +82,13 @@ else
     local orem = tonumber(s[2])
     if orem < rem then rem = orem end
     redis.call('HSET', KEYS[1], 'limit', limit, 'remaining', rem)
+  elseif reset > tonumber(ARGV[6]) then
+    -- an earlier reset still in the future: the window was rolled by a period too long (windowMath.learn)
+    local d = oreset - reset
+    if period > 0 and period < d then d = period end
+    local orem = tonumber(s[2])
+    if orem < fresh then fresh = orem end
+    redis.call('HSET', KEYS[1], 'limit', limit, 'remaining', fresh, 'reset', reset, 'period', d)
   end
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[4])

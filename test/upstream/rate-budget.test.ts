@@ -23,8 +23,26 @@ test('the local store: a probe first, then the learned window, then a wait until
   t.same(s.peek('w'), { limit: 3, remaining: 2, resetAtMs: T0 + 2000, periodMs: 1000 }, 'a newer window teaches the period')
   t.equal(s.takeSync('w', T0 + 2500), 0, 'the store rolls to the next window itself')
   t.same(s.peek('w'), { limit: 3, remaining: 2, resetAtMs: T0 + 3000, periodMs: 1000 })
-  s.learnSync('w', { limit: 3, remaining: 3, resetAtMs: T0 + 1000 })
-  t.equal(s.peek('w')?.resetAtMs, T0 + 3000, 'an older window is stale news')
+  s.learnSync('w', { limit: 3, remaining: 3, resetAtMs: T0 + 1000 }, T0 + 2500)
+  t.equal(s.peek('w')?.resetAtMs, T0 + 3000, 'a past window is stale news')
+})
+
+test('a period learned across skipped windows is corrected by the next answer, and no window is lost', async (t) => {
+  const s = new LocalBudgetStore()
+  s.learnSync('w', { limit: 3, remaining: 2, resetAtMs: T0 + 1000 }, T0 + 500)
+  s.learnSync('w', { limit: 3, remaining: 2, resetAtMs: T0 + 3000 }, T0 + 2500) // nothing answered in the window ending T0 + 2000
+  t.equal(s.peek('w')?.periodMs, 2000, 'the gap looks like the period')
+  for (let i = 0; i < 2; i++) t.equal(s.takeSync('w', T0 + 2600, `a${i}`), 0)
+  s.releaseSync('w', 'a0'); s.releaseSync('w', 'a1') // answered
+  t.equal(s.takeSync('w', T0 + 3000, 'b0'), 0, 'at the reset the store rolls by itself')
+  t.equal(s.peek('w')?.resetAtMs, T0 + 5000, 'into a window too long')
+  s.releaseSync('w', 'b0')
+  s.learnSync('w', { limit: 3, remaining: 2, resetAtMs: T0 + 4000 }, T0 + 3010)
+  t.same(s.peek('w'), { limit: 3, remaining: 2, resetAtMs: T0 + 4000, periodMs: 1000 }, 'Intercom\'s earlier reset wins and shortens the period')
+  t.equal(s.takeSync('w', T0 + 3020), 0)
+  t.equal(s.takeSync('w', T0 + 3020), 0)
+  t.equal(s.takeSync('w', T0 + 3020), 980, 'the window is spent: wait for its real reset')
+  t.equal(s.takeSync('w', T0 + 4000), 0, 'and the next window is used, not skipped')
 })
 
 test('the period is the smallest gap seen between resets', async (t) => {

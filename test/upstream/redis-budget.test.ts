@@ -63,6 +63,29 @@ test('two stores on one Redis share one window, atomically', async (t) => {
   t.equal(b.shape('w')?.limit, 10)
 })
 
+test('Redis: a period learned across skipped windows is corrected by the next answer', async (t) => {
+  const url = await redisUrl(t)
+  if (url === undefined) return
+  const keyPrefix = uniquePrefix()
+  t.teardown(() => cleanup(url, keyPrefix))
+  const a = new RedisBudgetStore({ url, keyPrefix, fallbackShare: 0.5 })
+  t.teardown(async () => { await a.close() })
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  await a.learn('w', { limit: 3, remaining: 2, resetAtMs: T0 + 1000 }, T0 + 500)
+  await a.learn('w', { limit: 3, remaining: 2, resetAtMs: T0 + 3000 }, T0 + 2500) // nothing answered in the window ending T0 + 2000
+  t.equal(await a.redis.hget('budget:w', 'period'), '2000', 'the gap looks like the period')
+  t.equal(await a.take('w', T0 + 3000, 'b0'), 0, 'at the reset the store rolls by itself')
+  t.equal(await a.redis.hget('budget:w', 'reset'), String(T0 + 5000), 'into a window too long')
+  await a.release('w', 'b0')
+  await a.learn('w', { limit: 3, remaining: 2, resetAtMs: T0 + 4000 }, T0 + 3010)
+  t.same(await a.redis.hmget('budget:w', 'remaining', 'reset', 'period'), ['2', String(T0 + 4000), '1000'], 'Intercom\'s earlier reset wins and shortens the period')
+  await a.learn('w', { limit: 3, remaining: 3, resetAtMs: T0 + 3000 }, T0 + 3020)
+  t.equal(await a.redis.hget('budget:w', 'reset'), String(T0 + 4000), 'a past window is stale news')
+  t.equal(await a.take('w', T0 + 3020, 'c0'), 0)
+  t.equal(await a.take('w', T0 + 3020, 'c1'), 0)
+  t.equal(await a.take('w', T0 + 3020, 'c2'), 980, 'the window is spent: wait for its real reset')
+})
+
 test('3 replicas on one Redis against an emulator limit of 50/s: no 429 reaches the emulator', async (t) => {
   const url = await redisUrl(t)
   if (url === undefined) return
