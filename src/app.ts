@@ -98,8 +98,10 @@ export default fp<{ config: AppConfig }>(async function app (fastify: FastifyIns
   for (const schema of SHARED_SCHEMAS) fastify.addSchema(schema)
   fastify.decorate('lifecycle', { shuttingDown: false })
 
-  fastify.addHook('onSend', async function (request, reply) {
+  // Hot-path hooks are callback-style (no promise per request).
+  fastify.addHook('onSend', function (request, reply, payload, done) {
     reply.header('x-request-id', request.id)
+    done(null, payload)
   })
 
   // Production readiness: shed load first, then check the API key, both before any body is read.

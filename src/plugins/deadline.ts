@@ -22,13 +22,17 @@ export const BadDeadlineError = createError('FACADE_BAD_DEADLINE', 'X-Request-De
 
 export default fp<{ defaultMs: number }>(async function deadline (fastify, opts) {
   fastify.decorateRequest('deadlineAt', undefined)
-  fastify.addHook('onRequest', async function (request) {
+  fastify.addHook('onRequest', function (request, _reply, done) {
     const raw = request.headers['x-request-deadline-ms']
     let ms = opts.defaultMs
     if (raw !== undefined) {
-      if (typeof raw !== 'string' || !/^\d{1,6}$/.test(raw.trim()) || Number(raw) < 1 || Number(raw) > MAX_DEADLINE_MS) throw new BadDeadlineError(JSON.stringify(raw))
+      if (typeof raw !== 'string' || !/^\d{1,6}$/.test(raw.trim()) || Number(raw) < 1 || Number(raw) > MAX_DEADLINE_MS) {
+        done(new BadDeadlineError(JSON.stringify(raw)))
+        return
+      }
       ms = Number(raw)
     }
     request.deadlineAt = Date.now() + ms
+    done()
   })
 }, { name: 'deadline' })

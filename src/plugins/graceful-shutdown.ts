@@ -9,7 +9,8 @@
 import fp from 'fastify-plugin'
 
 export default fp(async function gracefulShutdown (fastify) {
-  fastify.addHook('onSend', async function (_request, reply) {
+  fastify.addHook('onSend', function (_request, reply, payload, done) {
     if (fastify.lifecycle.shuttingDown) reply.header('connection', 'close')
+    done(null, payload)
   })
 }, { name: 'graceful-shutdown' })

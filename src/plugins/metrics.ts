@@ -48,9 +48,22 @@ export function upstreamMetricsObserver (register: Registry): Required<UpstreamO
   const retries = new Counter({ name: 'intercom_retries_total', help: 'Intercom attempts retried, by operation and reason', labelNames: ['operation', 'reason'], registers: [register] })
   const queueDepth = new Gauge({ name: 'intercom_queue_depth', help: 'Requests waiting in the rate-budget queue', labelNames: ['workspace'], registers: [register] })
   const queueWait = new Histogram({ name: 'intercom_queue_wait_seconds', help: 'Time a request waited in the rate-budget queue, in seconds', labelNames: ['workspace'], buckets: LATENCY_BUCKETS_S, registers: [register] })
-  const remaining = new Gauge({ name: 'intercom_rate_limit_remaining', help: "Intercom's X-RateLimit-Remaining as last seen", labelNames: ['workspace'], registers: [register] })
-  const limit = new Gauge({ name: 'intercom_rate_limit_limit', help: "Intercom's X-RateLimit-Limit as last seen", labelNames: ['workspace'], registers: [register] })
-  const resetAt = new Gauge({ name: 'intercom_rate_limit_reset_timestamp_seconds', help: "Intercom's X-RateLimit-Reset (Unix seconds) as last seen", labelNames: ['workspace'], registers: [register] })
+  // Every answer carries X-RateLimit-*: the last one per workspace is kept in a plain Map and set
+  // on the three gauges at scrape time (collect), not three labelled sets per upstream answer.
+  const lastSeen = new Map<string, { limit: number, remaining: number, resetAt: number }>()
+  const rateGauge = (name: string, help: string, field: 'limit' | 'remaining' | 'resetAt'): Gauge =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['workspace'],
+      registers: [register],
+      collect () {
+        for (const [workspace, seen] of lastSeen) this.set({ workspace }, seen[field])
+      }
+    })
+  rateGauge('intercom_rate_limit_remaining', "Intercom's X-RateLimit-Remaining as last seen", 'remaining')
+  rateGauge('intercom_rate_limit_limit', "Intercom's X-RateLimit-Limit as last seen", 'limit')
+  rateGauge('intercom_rate_limit_reset_timestamp_seconds', "Intercom's X-RateLimit-Reset (Unix seconds) as last seen", 'resetAt')
   const fallback = new Gauge({ name: 'intercom_rate_budget_fallback', help: '1 while the shared (Redis) rate budget is replaced by the local in-memory one, else 0', registers: [register] })
   const modeChanges = new Counter({ name: 'intercom_rate_budget_mode_changes_total', help: 'Switches of the rate budget between redis and local', labelNames: ['mode'], registers: [register] })
   fallback.set(0)
@@ -69,9 +82,9 @@ export function upstreamMetricsObserver (register: Registry): Required<UpstreamO
       queueWait.observe({ workspace: e.workspace }, e.waitedMs / 1000)
     },
     onRateLimit (e) {
-      remaining.set({ workspace: e.workspace }, e.remaining)
-      limit.set({ workspace: e.workspace }, e.limit)
-      resetAt.set({ workspace: e.workspace }, e.resetAt)
+      const seen = lastSeen.get(e.workspace)
+      if (seen === undefined) lastSeen.set(e.workspace, { limit: e.limit, remaining: e.remaining, resetAt: e.resetAt })
+      else { seen.limit = e.limit; seen.remaining = e.remaining; seen.resetAt = e.resetAt }
     },
     onBudgetMode (e) {
       fallback.set(e.mode === 'local' ? 1 : 0)
@@ -90,12 +103,13 @@ export default fp<MetricsOptions>(async function metrics (fastify, opts) {
 
   fastify.intercom.addObserver(upstreamMetricsObserver(register))
 
-  fastify.addHook('onResponse', async function (request, reply) {
+  fastify.addHook('onResponse', function (request, reply, done) {
     // The route pattern, never the URL: ids and emails in paths must not become label values.
     const route = request.routeOptions.url ?? 'unmatched'
     const labels = { method: request.method, route, status_code: String(reply.statusCode) }
     requests.inc(labels)
     duration.observe(labels, reply.elapsedTime / 1000)
+    done()
   })
 
   fastify.get('/metrics', {

@@ -54,9 +54,9 @@ export default fp<{ config: AppConfig }>(async function upstream (fastify, { con
     }
   })
 
-  fastify.addHook('onRequest', async function (request) {
+  fastify.addHook('onRequest', function (request, _reply, done) {
     const v = request.headers['intercom-version']
-    if (v !== undefined && (typeof v !== 'string' || !VERSION_RE.test(v))) throw new BadVersionError(JSON.stringify(v))
+    done(v !== undefined && (typeof v !== 'string' || !VERSION_RE.test(v)) ? new BadVersionError(JSON.stringify(v)) : undefined)
   })
 
   fastify.addHook('onClose', async function () {

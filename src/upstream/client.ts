@@ -15,7 +15,7 @@ import { classifyNetworkError, UpstreamHttpError, UpstreamNetworkError, type Cal
 import { toQueryString } from './path.js'
 import { Observers, type UpstreamObserver } from './observer.js'
 import { createPolicyInterceptor, type PolicyOptions, type PolicyRequestOptions } from './interceptor.js'
-import type { ForwardAnswer, ForwardHandler } from './forward-handler.js'
+import { ForwardHandler, type ForwardAnswer } from './forward-handler.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS'
 
@@ -117,18 +117,19 @@ export class IntercomClient {
       headers['content-type'] = 'application/json'
     }
     const started = performance.now()
-    let res: Dispatcher.ResponseData
-    let bytes: Uint8Array
+    // A dispatch handler that collects the whole answer: no body stream or promise chain per call.
+    const handler = new ForwardHandler(Infinity)
+    let res: ForwardAnswer
     try {
-      res = await this.upstream.dispatcher.request({
+      this.upstream.dispatcher.dispatch({
         origin: this.origin,
         method: call.method,
         path: call.path + toQueryString(call.query),
         headers,
         body,
         intercomPolicy: { operationId: call.operationId, deadlineAt: ctx.deadlineAt }
-      } as Dispatcher.RequestOptions & PolicyRequestOptions)
-      bytes = await res.body.bytes()
+      } as Dispatcher.DispatchOptions & PolicyRequestOptions, handler)
+      res = await handler.answer
     } catch (err) {
       const typed = classifyNetworkError(err, info)
       this.observers.onCall({ operationId: call.operationId, method: call.method, status: null, errorKind: (typed as UpstreamNetworkError).kind, durationMs: performance.now() - started })
@@ -137,7 +138,7 @@ export class IntercomClient {
     const durationMs = performance.now() - started
     this.observers.onCall({ operationId: call.operationId, method: call.method, status: res.statusCode, durationMs })
     ctx.log?.debug({ upstream: { operationId: call.operationId, method: call.method, path: call.path, status: res.statusCode, ms: Math.round(durationMs) } }, 'intercom call')
-    return { status: res.statusCode, headers: res.headers as Record<string, string | string[] | undefined>, bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) }
+    return { status: res.statusCode, headers: res.headers, bytes: res.body as Buffer }
   }
 
   /** Throw Intercom's non-2xx answer as an `UpstreamHttpError` (its error.list parsed when it is JSON). */

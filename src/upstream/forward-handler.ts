@@ -23,7 +23,11 @@ export interface ForwardAnswer {
   body: Buffer | Readable
 }
 
-/** One passthrough call's handler; `answer` settles once, with the answer or the transport error. */
+/**
+ * One call's handler; `answer` settles once, with the answer or the transport error. The client's
+ * own calls (`IntercomClient.call`/`callRaw`) use it with `bufferLimitBytes = Infinity`: every answer
+ * is collected into one Buffer, sized or not.
+ */
 export class ForwardHandler implements Dispatcher.DispatchHandler {
   /** Resolves with Intercom's answer; rejects with the undici error when there was none. */
   readonly answer: Promise<ForwardAnswer>
@@ -61,7 +65,7 @@ export class ForwardHandler implements Dispatcher.DispatchHandler {
     this.statusCode = statusCode
     this.headers = headers
     const length = headers['content-length']
-    if (typeof length === 'string' && Number(length) <= this.bufferLimitBytes) {
+    if (this.bufferLimitBytes === Infinity || (typeof length === 'string' && Number(length) <= this.bufferLimitBytes)) {
       this.chunks = []
       return
     }

@@ -124,7 +124,8 @@ class PolicyCall {
   private readonly operationId: string
   private readonly deadlineAt: number | undefined
   private readonly canReplay: boolean
-  private readonly queueAbort = new AbortController()
+  /** Aborts the queue wait; made only when a call must wait or is stopped (most never need one). */
+  private queueAbort: AbortController | undefined
   private attempt = 0
   private totalDelayMs = 0
   private done = false
@@ -170,6 +171,7 @@ class PolicyCall {
       this.abortAttempt(reason) // the attempt's onError ends the call
       return
     }
+    this.queueAbort ??= new AbortController()
     this.queueAbort.abort(reason)
     this.fail(reason)
   }
@@ -199,7 +201,7 @@ class PolicyCall {
   /** Wait for budget, then send the next attempt. */
   private async next (): Promise<void> {
     try {
-      this.ticket = await this.policy.budget.acquire(this.workspace, this.deadlineAt, this.queueAbort.signal)
+      this.ticket = await this.policy.budget.acquire(this.workspace, this.deadlineAt, () => (this.queueAbort ??= new AbortController()).signal)
     } catch (err) {
       if (this.done) return
       if (this.attempt > 0 && this.last !== undefined) return this.deliver(this.last)

@@ -134,11 +134,17 @@ export class LocalBudgetStore implements BudgetStore {
     return this.takeSync(workspace, now, ticket)
   }
 
-  /** Calls of a workspace in flight (entries older than INFLIGHT_TTL_MS dropped). */
+  /**
+   * Calls of a workspace in flight (entries older than INFLIGHT_TTL_MS dropped). A Map keeps
+   * insertion order, which is take order, so only the expired head is visited.
+   */
   inflightCount (workspace: string, now = Date.now()): number {
     const m = this.inflight.get(workspace)
     if (m === undefined) return 0
-    for (const [ticket, at] of m) if (now - at > INFLIGHT_TTL_MS) m.delete(ticket)
+    for (const [ticket, at] of m) {
+      if (now - at <= INFLIGHT_TTL_MS) break
+      m.delete(ticket)
+    }
     return m.size
   }
 
@@ -254,21 +260,22 @@ export class RateBudget {
   }
 
   /**
-   * Wait for a unit of budget. `deadlineAt` (ms since the epoch) bounds the wait.
+   * Wait for a unit of budget. `deadlineAt` (ms since the epoch) bounds the wait. `signal` (or a
+   * function that makes one, called only when the call has to wait) cancels the wait.
    * @throws RateBudgetExhaustedError when the queue is full, or the expected or actual wait runs past
    *   the deadline or RATE_QUEUE_MAX_WAIT_MS (at once when it can be foreseen)
    * @throws the signal's reason when `signal` aborts while waiting
    */
-  async acquire (workspace: string, deadlineAt?: number, signal?: AbortSignal): Promise<string> {
+  async acquire (workspace: string, deadlineAt?: number, signal?: AbortSignal | (() => AbortSignal)): Promise<string> {
     const lane = this.lanes.get(workspace)
     const now = this.now()
     if (lane === undefined || lane.waiters.length === 0) {
       const ticket = this.ticket()
       const wait = await this.store.take(workspace, now, ticket)
       if (wait === 0) return ticket
-      return this.enqueue(workspace, deadlineAt, signal, now + wait)
+      return this.enqueue(workspace, deadlineAt, typeof signal === 'function' ? signal() : signal, now + wait)
     }
-    return this.enqueue(workspace, deadlineAt, signal)
+    return this.enqueue(workspace, deadlineAt, typeof signal === 'function' ? signal() : signal)
   }
 
   private seq = 0
