@@ -3,6 +3,9 @@
  */
 import { BadPathError } from '../errors.js'
 
+/** Segments of unreserved characters (RFC 3986) not starting with `.`: nothing to decode or refuse. */
+const PLAIN_PATH_RE = /^(?:\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)+$/
+
 /**
  * Check a raw passthrough path (what follows `/intercom`, query string included) and return it as
  * it goes upstream. Refuses `.`/`..` segments (raw or percent-encoded), encoded slashes and
@@ -13,6 +16,9 @@ import { BadPathError } from '../errors.js'
 export function checkForwardPath (raw: string): string {
   const q = raw.indexOf('?')
   const path = q === -1 ? raw : raw.slice(0, q)
+  // The common case, decided by one regex: no `%`, `\\` or control character anywhere, and no
+  // segment that starts with a dot (so none is `.` or `..`).
+  if (PLAIN_PATH_RE.test(path)) return raw
   if (!path.startsWith('/') || path.length < 2) throw new BadPathError(JSON.stringify(path), 'an Intercom path is required after /intercom')
   for (const segment of path.slice(1).split('/')) {
     let decoded: string
@@ -50,10 +56,15 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'p
  * caller's own X-Request-Id is echoed.
  */
 export function forwardResponseHeaders (headers: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
-  const named = new Set(String(headers.connection ?? '').toLowerCase().split(',').map((s) => s.trim()).filter(Boolean))
+  const connection = headers.connection
+  // `Connection: keep-alive` (or close), the usual value, names no other header.
+  const named = connection === undefined || connection === 'keep-alive' || connection === 'close'
+    ? undefined
+    : new Set(String(connection).toLowerCase().split(',').map((s) => s.trim()).filter(Boolean))
   const out: Record<string, string | string[]> = {}
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || named.has(name)) continue
+  for (const name in headers) {
+    const value = headers[name]
+    if (value === undefined || HOP_BY_HOP.has(name) || named?.has(name) === true) continue
     if (name === 'x-request-id') out['intercom-request-id'] = value
     else out[name] = value
   }

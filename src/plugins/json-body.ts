@@ -69,16 +69,19 @@ function limitStream (limit: number): Transform {
 export default fp<JsonBodyOptions>(async function jsonBody (fastify, opts) {
   fastify.removeContentTypeParser('text/plain')
 
-  fastify.addHook('preParsing', async function (request, _reply, payload) {
+  fastify.addHook('preParsing', function (request, _reply, payload, done) {
     const length = request.headers['content-length']
     if (length !== undefined) {
-      if (Number(length) > opts.bodyLimitBytes) throw new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE()
-      return payload
+      done(Number(length) > opts.bodyLimitBytes ? new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE() : null, payload)
+      return
     }
-    if (request.headers['transfer-encoding'] === undefined) return payload
+    if (request.headers['transfer-encoding'] === undefined) {
+      done(null, payload)
+      return
+    }
     const limited = limitStream(opts.bodyLimitBytes)
     payload.on('error', (err) => limited.destroy(err))
-    return payload.pipe(limited)
+    done(null, payload.pipe(limited))
   })
 
   const parse = fastify.getDefaultJsonParser('error', 'error')

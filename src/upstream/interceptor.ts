@@ -155,7 +155,7 @@ class PolicyCall {
       const ms = this.deadlineAt - this.policy.now()
       this.deadlineTimer = setTimeout(() => { this.onDeadline() }, Math.max(0, ms))
     }
-    void this.next()
+    this.next()
   }
 
   private onDeadline (): void {
@@ -198,8 +198,19 @@ class PolicyCall {
     this.handler.onResponseEnd?.(c, {})
   }
 
-  /** Wait for budget, then send the next attempt. */
-  private async next (): Promise<void> {
+  /** Wait for budget (no promise when a unit is there at once), then send the next attempt. */
+  private next (): void {
+    const ticket = this.policy.budget.tryAcquire(this.workspace)
+    if (ticket === undefined) {
+      void this.nextQueued()
+      return
+    }
+    this.ticket = ticket
+    this.attempt += 1
+    this.send()
+  }
+
+  private async nextQueued (): Promise<void> {
     try {
       this.ticket = await this.policy.budget.acquire(this.workspace, this.deadlineAt, () => (this.queueAbort ??= new AbortController()).signal)
     } catch (err) {
@@ -236,7 +247,7 @@ class PolicyCall {
         call.maybeSent = status !== 429
         const headers = parseRaw(rawHeaders)
         call.releaseTicket()
-        void call.observe(headers)
+        call.observe(headers)
         if (status >= 400) {
           const decision = call.decide({ type: 'status', status, headers })
           if (decision !== undefined) {
@@ -301,7 +312,7 @@ class PolicyCall {
     const t = this.ticket
     if (t === undefined) return
     this.ticket = undefined
-    this.policy.budget.release(this.workspace, t).catch(() => {})
+    this.policy.budget.release(this.workspace, t)
   }
   private pendingDecision: { delayMs: number, reason: string } | undefined
 
@@ -321,12 +332,12 @@ class PolicyCall {
     this.pendingDecision = undefined
     this.totalDelayMs += d.delayMs
     this.policy.observer?.onRetry?.({ operationId: this.operationId, method: this.method, reason: d.reason, attempt: this.attempt, delayMs: d.delayMs })
-    this.backoffTimer = setTimeout(() => { void this.next() }, d.delayMs)
+    this.backoffTimer = setTimeout(() => { this.next() }, d.delayMs)
   }
 
-  private async observe (headers: Record<string, string | string[]>): Promise<void> {
+  private observe (headers: Record<string, string | string[]>): void {
     try {
-      const obs = await this.policy.budget.observe(this.workspace, headers)
+      const obs = this.policy.budget.observe(this.workspace, headers)
       if (obs !== undefined) this.policy.observer?.onRateLimit?.({ workspace: this.workspace, limit: obs.limit, remaining: obs.remaining, resetAt: obs.resetAtMs / 1000 })
     } catch { /* learning is best effort */ }
   }

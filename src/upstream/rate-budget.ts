@@ -38,6 +38,13 @@ export interface BudgetStore {
   learn: (workspace: string, obs: RateLimitObservation, now: number) => Promise<void>
   /** The last known limit per window and window length (ms), for queue estimates. */
   shape: (workspace: string) => { limit: number, periodMs: number } | undefined
+  /**
+   * Synchronous `take`, `release` and `learn`, for a store that needs no I/O (the local one): the
+   * hot path then costs no promise. Each behaves exactly as its asynchronous twin.
+   */
+  takeSync?: (workspace: string, now: number, ticket: string) => number
+  releaseSync?: (workspace: string, ticket: string) => void
+  learnSync?: (workspace: string, obs: RateLimitObservation, now: number) => void
   /** Where a store reports mode changes (set by `RateBudget.attach`). */
   observer?: UpstreamObserver
   /** 'local' or 'redis' (a Redis store in fallback answers 'local'). */
@@ -267,6 +274,8 @@ export class RateBudget {
    * @throws the signal's reason when `signal` aborts while waiting
    */
   async acquire (workspace: string, deadlineAt?: number, signal?: AbortSignal | (() => AbortSignal)): Promise<string> {
+    const ticket = this.tryAcquire(workspace)
+    if (ticket !== undefined) return ticket
     const lane = this.lanes.get(workspace)
     const now = this.now()
     if (lane === undefined || lane.waiters.length === 0) {
@@ -278,15 +287,26 @@ export class RateBudget {
     return this.enqueue(workspace, deadlineAt, typeof signal === 'function' ? signal() : signal)
   }
 
+  /**
+   * A unit of budget at once, without a promise, when the store is synchronous, nobody is queued
+   * and the window has one left; else undefined (then `acquire`).
+   */
+  tryAcquire (workspace: string): string | undefined {
+    if (this.store.takeSync === undefined || (this.lanes.get(workspace)?.waiters.length ?? 0) > 0) return undefined
+    const ticket = this.ticket()
+    return this.store.takeSync(workspace, this.now(), ticket) === 0 ? ticket : undefined
+  }
+
   private seq = 0
   private readonly instance = Math.random().toString(36).slice(2, 10)
   private ticket (): string {
     return `${this.instance}:${++this.seq}`
   }
 
-  /** The call holding `ticket` got its answer headers, or failed: no longer in flight. */
-  async release (workspace: string, ticket: string): Promise<void> {
-    await this.store.release(workspace, ticket)
+  /** The call holding `ticket` got its answer headers, or failed: no longer in flight. Never throws. */
+  release (workspace: string, ticket: string): void {
+    if (this.store.releaseSync !== undefined) this.store.releaseSync(workspace, ticket)
+    else this.store.release(workspace, ticket).catch(() => {})
   }
 
   private enqueue (workspace: string, deadlineAt: number | undefined, signal: AbortSignal | undefined, firstAt?: number): Promise<string> {
@@ -377,10 +397,15 @@ export class RateBudget {
     void step()
   }
 
-  /** Learn from an answer's headers (no-op without X-RateLimit-*). */
-  async observe (workspace: string, headers: Record<string, string | string[] | undefined>): Promise<RateLimitObservation | undefined> {
+  /**
+   * Learn from an answer's headers (no-op without X-RateLimit-*); answers what they said. An
+   * asynchronous store learns in the background (it never throws).
+   */
+  observe (workspace: string, headers: Record<string, string | string[] | undefined>): RateLimitObservation | undefined {
     const obs = readRateLimit(headers)
-    if (obs !== undefined) await this.store.learn(workspace, obs, this.now())
+    if (obs === undefined) return undefined
+    if (this.store.learnSync !== undefined) this.store.learnSync(workspace, obs, this.now())
+    else void this.store.learn(workspace, obs, this.now())
     return obs
   }
 

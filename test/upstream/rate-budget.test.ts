@@ -66,7 +66,7 @@ test('the queue is FIFO and bounded in length', async (t) => {
   const waited: number[] = []
   budget.attach({ onQueue: (e) => { waited.push(e.depth) } })
   const order: number[] = []
-  const calls = [1, 2, 3].map((i) => budget.acquire('w', now + 5_000).then(async (ticket) => { order.push(i); await budget.release('w', ticket) }))
+  const calls = [1, 2, 3].map((i) => budget.acquire('w', now + 5_000).then((ticket) => { order.push(i); budget.release('w', ticket) }))
   await new Promise((resolve) => setImmediate(resolve))
   t.equal(budget.depth('w'), 3)
   await t.rejects(budget.acquire('w', now + 5_000), { name: 'RateBudgetExhaustedError', why: 'queue_full' })
