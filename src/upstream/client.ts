@@ -14,7 +14,7 @@ import { createDispatcher, type DispatcherOptions, type UpstreamDispatcher } fro
 import { classifyNetworkError, UpstreamHttpError, UpstreamNetworkError, type CallInfo } from './errors.js'
 import { toQueryString } from './path.js'
 import { Observers, type UpstreamObserver } from './observer.js'
-import { createPolicyInterceptor, type PolicyOptions, type PolicyRequestOptions } from './interceptor.js'
+import { createPolicyInterceptor, workspaceKey, type PolicyOptions, type PolicyRequestOptions } from './interceptor.js'
 import { ForwardHandler, type ForwardAnswer } from './forward-handler.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS'
@@ -73,6 +73,8 @@ export class IntercomClient {
   readonly observers = new Observers()
   private readonly upstream: UpstreamDispatcher
   private readonly authorization: string
+  /** The rate-budget key of this client's token (a hash, never the token). */
+  private readonly workspace: string
   /** The rate budget and retry limits, when configured (its `budget.store.mode` is 'redis' or 'local'). */
   readonly policy: Omit<PolicyOptions, 'observer'> | undefined
 
@@ -80,6 +82,7 @@ export class IntercomClient {
     this.origin = new URL(opts.baseUrl).origin
     this.version = opts.version
     this.authorization = `Bearer ${opts.token}`
+    this.workspace = workspaceKey(this.authorization)
     this.policy = opts.policy
     if (opts.policy) {
       opts.policy.budget.attach(this.observers)
@@ -127,7 +130,7 @@ export class IntercomClient {
         path: call.path + toQueryString(call.query),
         headers,
         body,
-        intercomPolicy: { operationId: call.operationId, deadlineAt: ctx.deadlineAt }
+        intercomPolicy: { operationId: call.operationId, deadlineAt: ctx.deadlineAt, workspace: this.workspace }
       } as Dispatcher.DispatchOptions & PolicyRequestOptions, handler)
       res = await handler.answer
     } catch (err) {
@@ -203,7 +206,7 @@ export class IntercomClient {
       path: call.path,
       headers: { ...call.headers, ...this.baseHeaders(ctx) },
       body: call.body,
-      intercomPolicy: { operationId: 'passthrough', deadlineAt: ctx.deadlineAt }
+      intercomPolicy: { operationId: 'passthrough', deadlineAt: ctx.deadlineAt, workspace: this.workspace }
     } as Dispatcher.DispatchOptions & PolicyRequestOptions, handler)
     try {
       const answer = await handler.answer

@@ -16,7 +16,7 @@
  * request was fully written: that separates "closed before sending" from "reset after sending".
  */
 import { createHash } from 'node:crypto'
-import type { Dispatcher } from 'undici'
+import { util, type Dispatcher } from 'undici'
 import { decideRetry, type AttemptOutcome, type RetryLimits } from './retry-policy.js'
 import type { RateBudget } from './rate-budget.js'
 import { DeadlineExceededError, RateBudgetExhaustedError } from './policy-errors.js'
@@ -29,6 +29,8 @@ export interface PolicyRequestOptions {
     operationId?: string
     /** Milliseconds since the epoch after which the call must end. */
     deadlineAt?: number
+    /** `workspaceKey(authorization)`, when the sender knows it (saves reading the headers per call). */
+    workspace?: string
   }
 }
 
@@ -67,20 +69,6 @@ function headerOf (headers: Dispatcher.DispatchOptions['headers'], name: string)
   }
   for (const [k, v] of Object.entries(headers as Record<string, unknown>)) if (k.toLowerCase() === name) return Array.isArray(v) ? String(v[0]) : String(v)
   return undefined
-}
-
-function parseRaw (raw: Buffer[] | string[] | null | undefined): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {}
-  if (!raw) return out
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const k = raw[i].toString().toLowerCase()
-    const v = raw[i + 1].toString()
-    const prev = out[k]
-    if (prev === undefined) out[k] = v
-    else if (Array.isArray(prev)) prev.push(v)
-    else out[k] = [prev, v]
-  }
-  return out
 }
 
 /** A body that can be sent again as is. */
@@ -141,7 +129,7 @@ class PolicyCall {
   constructor (private readonly opts: Dispatcher.DispatchOptions & PolicyRequestOptions, private readonly handler: Handler,
     private readonly dispatch: Dispatcher['dispatch'], private readonly policy: PolicyOptions & { now: () => number, random: () => number }) {
     this.controller = new CallController((reason) => { this.stop(reason) })
-    this.workspace = workspaceKey(headerOf(opts.headers, 'authorization'))
+    this.workspace = opts.intercomPolicy?.workspace ?? workspaceKey(headerOf(opts.headers, 'authorization'))
     this.method = (opts.method ?? 'GET').toUpperCase()
     this.operationId = opts.intercomPolicy?.operationId ?? 'passthrough'
     this.deadlineAt = opts.intercomPolicy?.deadlineAt
@@ -245,7 +233,7 @@ class PolicyCall {
       onHeaders (status: number, rawHeaders: Buffer[], resume: () => void, statusMessage: string) {
         sent = true
         call.maybeSent = status !== 429
-        const headers = parseRaw(rawHeaders)
+        const headers = util.parseHeaders(rawHeaders) as Record<string, string | string[]>
         call.releaseTicket()
         call.observe(headers)
         if (status >= 400) {
