@@ -181,7 +181,11 @@ async function forkTs (file: string, env: Record<string, string>): Promise<{ chi
 /** Start the built service (`dist/src/server.js`) against the fake upstream and wait for /healthz. */
 async function startService (upstreamOrigin: string, logLevel: string, label: string, entry = join(ROOT, 'dist/src/server.js'), envVar = 'BENCH_SERVICE_ENV'): Promise<{ child: ChildProcess, port: number }> {
   const port = await freePort()
-  const extra = Object.fromEntries((process.env[envVar] ?? '').split(',').filter(Boolean).map((kv) => kv.split('=') as [string, string]))
+  const extra = Object.fromEntries((process.env[envVar] ?? '').split(',').filter(Boolean).map((kv) => {
+    // Split on the first '=' only, so a value may hold one (NODE_OPTIONS=--max-semi-space-size=4).
+    const at = kv.indexOf('=')
+    return [kv.slice(0, at), kv.slice(at + 1)] as [string, string]
+  }))
   const execArgv = PROFILE ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR, '--cpu-prof-name', `${label}-${Date.now()}.cpuprofile`] : []
   const child = spawn(process.execPath, [...execArgv, entry], {
     cwd: ROOT,
