@@ -179,18 +179,18 @@ async function forkTs (file: string, env: Record<string, string>): Promise<{ chi
 }
 
 /**
- * How production starts the service (`npm start`, the Dockerfile): V8's young generation at 2 x 4 MB
+ * How production starts the service (`npm start`, the Dockerfile): V8's young generation at 2 x 8 MB
  * and glibc's mmap threshold fixed at 128 KB (src/heap.ts, bench/README.md). BENCH_SERVICE_ENV may
  * override the environment (e.g. `MALLOC_MMAP_THRESHOLD_=` to A/B it).
  */
-const SERVICE_NODE_FLAGS = ['--max-semi-space-size=4']
+const SERVICE_NODE_FLAGS = ['--max-semi-space-size=8']
 const SERVICE_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' }
 
 /** Start the built service (`dist/src/server.js`) against the fake upstream and wait for /healthz. */
 async function startService (upstreamOrigin: string, logLevel: string, label: string, entry = join(ROOT, 'dist/src/server.js'), envVar = 'BENCH_SERVICE_ENV'): Promise<{ child: ChildProcess, port: number }> {
   const port = await freePort()
   const extra = Object.fromEntries((process.env[envVar] ?? '').split(',').filter(Boolean).map((kv) => {
-    // Split on the first '=' only, so a value may hold one (NODE_OPTIONS=--max-semi-space-size=4).
+    // Split on the first '=' only, so a value may hold one (NODE_OPTIONS=--max-semi-space-size=8).
     const at = kv.indexOf('=')
     return [kv.slice(0, at), kv.slice(at + 1)] as [string, string]
   }))

@@ -16,10 +16,10 @@ test('npm start, the Dockerfile and bench/run.ts start the service with the same
   const start = JSON.parse(read('package.json')).scripts.start as string
   const docker = read('Dockerfile')
   const bench = read('bench/run.ts')
-  t.match(start, /MALLOC_MMAP_THRESHOLD_=131072 node --max-semi-space-size=4 dist\/src\/server\.js/)
+  t.match(start, /MALLOC_MMAP_THRESHOLD_=131072 node --max-semi-space-size=8 dist\/src\/server\.js/)
   t.match(docker, /MALLOC_MMAP_THRESHOLD_=131072/)
-  t.match(docker, /CMD \["node", "--max-semi-space-size=4", "dist\/src\/server\.js"\]/)
-  t.match(bench, /SERVICE_NODE_FLAGS = \['--max-semi-space-size=4'\]/)
+  t.match(docker, /CMD \["node", "--max-semi-space-size=8", "dist\/src\/server\.js"\]/)
+  t.match(bench, /SERVICE_NODE_FLAGS = \['--max-semi-space-size=8'\]/)
   t.match(bench, /MALLOC_MMAP_THRESHOLD_: '131072'/)
 })
 
