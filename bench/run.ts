@@ -178,14 +178,26 @@ async function forkTs (file: string, env: Record<string, string>): Promise<{ chi
   return { child, ready }
 }
 
+/**
+ * How production starts the service (`npm start`, the Dockerfile): V8's young generation at 2 x 8 MB
+ * and glibc's mmap threshold fixed at 128 KB (src/heap.ts, bench/README.md). BENCH_SERVICE_ENV may
+ * override the environment (e.g. `MALLOC_MMAP_THRESHOLD_=` to A/B it).
+ */
+const SERVICE_NODE_FLAGS = ['--max-semi-space-size=8']
+const SERVICE_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' }
+
 /** Start the built service (`dist/src/server.js`) against the fake upstream and wait for /healthz. */
 async function startService (upstreamOrigin: string, logLevel: string, label: string, entry = join(ROOT, 'dist/src/server.js'), envVar = 'BENCH_SERVICE_ENV'): Promise<{ child: ChildProcess, port: number }> {
   const port = await freePort()
-  const extra = Object.fromEntries((process.env[envVar] ?? '').split(',').filter(Boolean).map((kv) => kv.split('=') as [string, string]))
+  const extra = Object.fromEntries((process.env[envVar] ?? '').split(',').filter(Boolean).map((kv) => {
+    // Split on the first '=' only, so a value may hold one (NODE_OPTIONS=--max-semi-space-size=8).
+    const at = kv.indexOf('=')
+    return [kv.slice(0, at), kv.slice(at + 1)] as [string, string]
+  }))
   const execArgv = PROFILE ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR, '--cpu-prof-name', `${label}-${Date.now()}.cpuprofile`] : []
-  const child = spawn(process.execPath, [...execArgv, entry], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...execArgv, entry], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, INTERCOM_BASE_URL: upstreamOrigin, INTERCOM_ACCESS_TOKEN: TOKEN, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: logLevel, ...extra },
+    env: { PATH: process.env.PATH, ...SERVICE_ENV, INTERCOM_BASE_URL: upstreamOrigin, INTERCOM_ACCESS_TOKEN: TOKEN, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: logLevel, ...extra },
     // Logs go to a pipe, as under Docker, drained and dropped here: written (so their cost is paid) but not kept.
     stdio: ['ignore', 'pipe', 'inherit']
   })

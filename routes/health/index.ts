@@ -6,7 +6,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { UpstreamHttpError } from '../../src/upstream/errors.js'
-import { RedisBudgetStore } from '../../src/upstream/redis-budget.js'
 
 const ReadySchema = Type.Object({
   status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]),
@@ -17,6 +16,14 @@ const ReadySchema = Type.Object({
     rate_budget: Type.Optional(Type.Object({ mode: Type.Union([Type.Literal('redis'), Type.Literal('local')], { description: 'redis: shared across replicas; local: in-process (no REDIS_URL, or Redis unreachable: the fallback share)' }), shared: Type.Boolean({ description: 'REDIS_URL is set' }) }))
   })
 })
+
+/**
+ * Whether a budget store is the Redis one (it holds the `redis` connection). Checked by shape, not
+ * `instanceof`, so this route does not import redis-budget.ts and, with it, ioredis.
+ */
+function isSharedStore (store: object): boolean {
+  return 'redis' in store
+}
 
 export interface HealthOptions { readinessCacheMs: number, sandbox: boolean }
 
@@ -57,7 +64,7 @@ const health: FastifyPluginAsyncTypebox<HealthOptions> = async function (fastify
       checks: {
         shutting_down: fastify.lifecycle.shuttingDown,
         upstream: { ok: last.ok, detail: last.detail, checked_at: new Date(last.at).toISOString() },
-        ...(fastify.intercom.policy ? { rate_budget: { mode: fastify.intercom.policy.budget.store.mode, shared: fastify.intercom.policy.budget.store instanceof RedisBudgetStore } } : {})
+        ...(fastify.intercom.policy ? { rate_budget: { mode: fastify.intercom.policy.budget.store.mode, shared: isSharedStore(fastify.intercom.policy.budget.store) } } : {})
       }
     }
   })

@@ -5,8 +5,12 @@
  *
  * Errors are Ajv error objects whose `instancePath` starts with the request part:
  * `/path/<name>`, `/query/<name>`, `/requestBody/...` (an empty path for a missing part).
+ *
+ * openapi-backend (with lodash, json-schema-ref-parser and js-yaml: ~8 MB of heap and code) is
+ * imported when the first validator is built, not when this module is: a service that never
+ * serves the operation catalog (and is not the emulator) never loads it.
  */
-import { OpenAPIBackend, type Document, type Operation } from 'openapi-backend'
+import type { OpenAPIBackend, Document, Operation } from 'openapi-backend'
 import addFormatsModule from 'ajv-formats'
 
 /** ajv-formats is CommonJS with `exports.default`; under NodeNext the default import is the module object. */
@@ -35,8 +39,9 @@ export interface RequestValidator {
 export async function buildRequestValidator (document: Record<string, unknown>): Promise<RequestValidator> {
   const sharedAjv = new Map<string, Parameters<NonNullable<ConstructorParameters<typeof OpenAPIBackend>[0]['customizeAjv']>>[0]>()
 
+  const { OpenAPIBackend: Backend } = await import('openapi-backend')
   // openapi-backend dereferences the document it is given in place; give it its own copy.
-  const api = new OpenAPIBackend({
+  const api: OpenAPIBackend = new Backend({
     definition: structuredClone(document) as unknown as Document,
     quick: true, // lazy per-operation validator compilation, no definition validation
     // The schemas are Intercom's vendored ones (compile still fails on a malformed one); skipping the

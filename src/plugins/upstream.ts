@@ -33,7 +33,7 @@ export default fp<{ config: AppConfig }>(async function upstream (fastify, { con
     token: config.intercom.token,
     version: config.intercom.version,
     ...config.upstream,
-    policy: createUpstreamPolicy(config.policy, fastify.log)
+    policy: await createUpstreamPolicy(config.policy, fastify.log)
   })
   fastify.decorate('intercom', client)
 
