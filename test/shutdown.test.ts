@@ -19,7 +19,9 @@ import { seedContact } from './helper.js'
 tap.setTimeout(300_000)
 
 const IN_FLIGHT = 20
-const UPSTREAM_DELAY_MS = 8_000
+// Long enough that, on a loaded machine, the probes meet the closed listener before the first of
+// the in-flight requests (their arrivals can spread over seconds) is answered.
+const UPSTREAM_DELAY_MS = 15_000
 
 test('SIGTERM under load: readiness 503 first, new connections refused, every in-flight request answered 200, exit 0', async (t) => {
   const emulator = await startEmulator()
