@@ -187,7 +187,7 @@ const SERVICE_NODE_FLAGS = ['--max-semi-space-size=8']
 const SERVICE_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' }
 
 /** Start the built service (`dist/src/server.js`) against the fake upstream and wait for /healthz. */
-async function startService (upstreamOrigin: string, logLevel: string, label: string, entry = join(ROOT, 'dist/src/server.js'), envVar = 'BENCH_SERVICE_ENV'): Promise<{ child: ChildProcess, port: number }> {
+async function startService (upstreamOrigin: string, logLevel: string, label: string, entry = join(ROOT, 'dist/src/server.js'), envVar = 'BENCH_SERVICE_ENV', plain = false): Promise<{ child: ChildProcess, port: number }> {
   const port = await freePort()
   const extra = Object.fromEntries((process.env[envVar] ?? '').split(',').filter(Boolean).map((kv) => {
     // Split on the first '=' only, so a value may hold one (NODE_OPTIONS=--max-semi-space-size=8).
@@ -195,9 +195,9 @@ async function startService (upstreamOrigin: string, logLevel: string, label: st
     return [kv.slice(0, at), kv.slice(at + 1)] as [string, string]
   }))
   const execArgv = PROFILE ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR, '--cpu-prof-name', `${label}-${Date.now()}.cpuprofile`] : []
-  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...execArgv, entry], {
+  const child = spawn(process.execPath, [...(plain ? [] : SERVICE_NODE_FLAGS), ...execArgv, entry], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, ...SERVICE_ENV, INTERCOM_BASE_URL: upstreamOrigin, INTERCOM_ACCESS_TOKEN: TOKEN, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: logLevel, ...extra },
+    env: { PATH: process.env.PATH, ...(plain ? {} : SERVICE_ENV), INTERCOM_BASE_URL: upstreamOrigin, INTERCOM_ACCESS_TOKEN: TOKEN, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: logLevel, ...extra },
     // Logs go to a pipe, as under Docker, drained and dropped here: written (so their cost is paid) but not kept.
     stdio: ['ignore', 'pipe', 'inherit']
   })
@@ -395,7 +395,7 @@ async function main (): Promise<number> {
   const service = await startService(upstreamOrigin, process.env.BENCH_LOG_LEVEL ?? 'warn', 'service')
   const needsInfo = scenarios.some((s) => s.variants.some((v) => v.target === 'service-info'))
   const serviceInfo = needsInfo ? await startService(upstreamOrigin, 'info', 'service-info') : undefined
-  const serviceB = COMPARE !== undefined ? await startService(upstreamOrigin, process.env.BENCH_LOG_LEVEL ?? 'warn', 'service-b', join(COMPARE, 'src/server.js'), 'BENCH_COMPARE_ENV') : undefined
+  const serviceB = COMPARE !== undefined ? await startService(upstreamOrigin, process.env.BENCH_LOG_LEVEL ?? 'warn', 'service-b', join(COMPARE, 'src/server.js'), 'BENCH_COMPARE_ENV', process.env.BENCH_COMPARE_PLAIN === '1') : undefined
   loadChild = (await forkTs('load.ts', {})).child
 
   const origins: Record<Target, string> = {
