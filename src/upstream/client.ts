@@ -48,13 +48,13 @@ export interface IntercomResult<T> {
   requestId: string | undefined
 }
 
-/** A raw call for the passthrough: the body is a stream; the answer comes through a `ForwardHandler`. */
+/** A raw call for the passthrough: the body is a Buffer (replayable) or a stream (sent once); the answer comes through a `ForwardHandler`. */
 export interface ForwardCall {
   method: string
   /** Path and query string as they go upstream, already checked for `..` and encoded slashes. */
   path: string
   headers: Record<string, string>
-  body?: Readable
+  body?: Buffer | Readable
 }
 
 export interface IntercomClientOptions extends Omit<DispatcherOptions, 'origin'> {

@@ -22,7 +22,7 @@
  *   change nothing, PUT and DELETE give the same result twice; a POST (create, reply, search...)
  *   could be applied twice and Intercom has no idempotency keys, so it is never sent again: the
  *   caller gets 502/504 saying the write may or may not have been applied.
- * - A body that cannot be replayed (the passthrough streams the caller's body straight upstream) is
+ * - A body that cannot be replayed (the passthrough streams a large or unsized caller body upstream) is
  *   never retried: once undici has started reading it, the bytes are gone. Bodies of facade calls
  *   are strings and are always replayable.
  * - Backoff is exponential with full jitter (a uniformly random delay in [0, min(max, base·2^(n-1))])

@@ -25,7 +25,7 @@ test('GET /intercom/* passes through to Intercom with our auth, not the caller\'
   t.same(emulator.requests[1].query, { display_as: 'plaintext' }, 'the query string goes upstream')
 })
 
-test('POST /intercom/* streams the body up and Intercom\'s answer back verbatim', async (t) => {
+test('POST /intercom/* sends the body up and Intercom\'s answer back verbatim', async (t) => {
   const { app, emulator } = await build(t)
   const body = { email: 'streamed@example.com', name: 'Streamed' }
   const res = await app.inject({ method: 'POST', url: '/intercom/contacts', headers: { 'content-type': 'application/json', 'intercom-version': '2.13' }, payload: JSON.stringify(body) })
@@ -48,4 +48,30 @@ test('the passthrough refuses dot segments and encoded slashes before anything i
     if (url !== '/intercom/%') t.equal(res.body.code, 'FACADE_BAD_PATH', url)
   }
   t.equal(emulator.requests.length, 0)
+})
+
+test('a small passthrough body is buffered, so a POST Intercom refused with 429 is sent again; a 500 is not', async (t) => {
+  const { app, emulator } = await build(t)
+  emulator.fault({ method: 'POST', path: '/contacts', status: 429, headers: { 'Retry-After': '0' } })
+  const body = { email: 'retried@example.com' }
+  const res = await app.inject({ method: 'POST', url: '/intercom/contacts', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) })
+  t.equal(res.statusCode, 200, 'the retry was answered')
+  const posts = emulator.requests.filter((r) => r.method === 'POST')
+  t.equal(posts.length, 2, 'refused once, then sent again')
+  t.same(posts[1].body, body, 'the same bytes went the second time')
+  t.same([...emulator.stats.writes.values()], [1], 'one write reached Intercom\'s handler, once')
+
+  emulator.fault({ method: 'POST', path: '/contacts', status: 500 })
+  const failed = await app.inject({ method: 'POST', url: '/intercom/contacts', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ email: 'once@example.com' }) })
+  t.equal(failed.statusCode, 500, 'Intercom\'s 500 is passed through')
+  t.equal(emulator.requests.filter((r) => r.method === 'POST').length, 3, 'a POST that met a 500 is not sent again')
+})
+
+test('a passthrough body over 64 KB is streamed, and a 429 on it is passed back, not retried', async (t) => {
+  const { app, emulator } = await build(t)
+  emulator.fault({ method: 'POST', path: '/contacts', status: 429, headers: { 'Retry-After': '0' } })
+  const payload = JSON.stringify({ email: 'big@example.com', name: 'x'.repeat(70 * 1024) })
+  const res = await app.inject({ method: 'POST', url: '/intercom/contacts', headers: { 'content-type': 'application/json' }, payload })
+  t.equal(res.statusCode, 429, 'Intercom\'s 429 comes back')
+  t.equal(emulator.requests.filter((r) => r.method === 'POST').length, 1, 'sent once: a streamed body cannot be sent twice')
 })
