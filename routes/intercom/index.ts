@@ -35,7 +35,7 @@ const passthrough: FastifyPluginAsync = async function (fastify) {
       tags: ['passthrough'],
       operationId: 'intercomPassthrough',
       summary: 'Raw passthrough to any Intercom endpoint',
-      description: 'Sends the method, the path after /intercom, the query and the body (streamed) to Intercom with the service\'s token and Intercom-Version, and streams Intercom\'s answer back verbatim (status, body, headers except hop-by-hop; Intercom\'s x-request-id comes back as intercom-request-id). Paths with `.`/`..` segments or encoded slashes are refused with 400. Example: GET /intercom/admins calls Intercom `listAdmins`.'
+      description: 'Sends the method, the path after /intercom, the query and the body (up to 64 KB buffered, so a 429 is retried; larger or chunked bodies streamed and sent once) to Intercom with the service\'s token and Intercom-Version, and streams Intercom\'s answer back verbatim (status, body, headers except hop-by-hop; Intercom\'s x-request-id comes back as intercom-request-id). Paths with `.`/`..` segments or encoded slashes are refused with 400. Example: GET /intercom/admins calls Intercom `listAdmins`.'
     }
   }, async function (request, reply) {
     const path = checkForwardPath(request.raw.url!.slice(request.raw.url!.indexOf('/intercom') + '/intercom'.length))
