@@ -405,7 +405,7 @@ export class RateBudget {
     const obs = readRateLimit(headers)
     if (obs === undefined) return undefined
     if (this.store.learnSync !== undefined) this.store.learnSync(workspace, obs, this.now())
-    else void this.store.learn(workspace, obs, this.now())
+    else this.store.learn(workspace, obs, this.now()).catch(() => {})
     return obs
   }
 
