@@ -42,6 +42,7 @@ const EnvSchema = Type.Object({
   UPSTREAM_HEADERS_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 30_000 }),
   UPSTREAM_BODY_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 30_000 }),
   UPSTREAM_KEEP_ALIVE_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 30_000 }),
+  UPSTREAM_MAX_ANSWER_BYTES: Type.Integer({ minimum: 1024, maximum: 1_073_741_824, default: 16_777_216, description: 'Largest Intercom answer a facade call reads into memory (bytes); a larger one is aborted and answers 502. The passthrough streams and is not bound by it.' }),
   READINESS_CACHE_MS: Type.Integer({ minimum: 0, default: 30_000 }),
   SANDBOX_SEARCH_LAG_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 1_000 }),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'Shared rate budget across replicas; unset = in-process budget.' })),
@@ -87,10 +88,12 @@ export interface AppConfig {
     headersTimeoutMs: number
     bodyTimeoutMs: number
     keepAliveTimeoutMs: number
+    /** Largest answer a facade call reads into memory (UPSTREAM_MAX_ANSWER_BYTES), bytes. */
+    maxAnswerBytes: number
   }
   readinessCacheMs: number
   sandboxSearchLagMs: number
-  /** Rate budget, retry policy and deadlines (src/upstream/interceptor.ts). Milliseconds. */
+  /** Rate budget, retry policy and deadlines (src/upstream/budget/, src/upstream/retry/). Milliseconds. */
   policy: {
     retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number; maxTotalDelayMs: number }
     queue: { maxQueueLength: number; maxWaitMs: number }
@@ -165,7 +168,8 @@ export function loadConfig (env: Record<string, string | undefined>): AppConfig 
       connectTimeoutMs: parsed.UPSTREAM_CONNECT_TIMEOUT_MS,
       headersTimeoutMs: parsed.UPSTREAM_HEADERS_TIMEOUT_MS,
       bodyTimeoutMs: parsed.UPSTREAM_BODY_TIMEOUT_MS,
-      keepAliveTimeoutMs: parsed.UPSTREAM_KEEP_ALIVE_TIMEOUT_MS
+      keepAliveTimeoutMs: parsed.UPSTREAM_KEEP_ALIVE_TIMEOUT_MS,
+      maxAnswerBytes: parsed.UPSTREAM_MAX_ANSWER_BYTES
     },
     readinessCacheMs: parsed.READINESS_CACHE_MS,
     sandboxSearchLagMs: parsed.SANDBOX_SEARCH_LAG_MS,

@@ -10,6 +10,8 @@
  *   every upstream call, by Intercom operationId; `status` is Intercom's status code, or
  *   `error_<kind>` (connect, timeout, reset, aborted, protocol) when no usable answer came.
  * - `intercom_retries_total{operation,reason}`: retried attempts, by reason (status_429, connect, ...).
+ * - `intercom_calls_cancelled_total{operation}`: calls dropped before they were sent, because their
+ *   caller went away while they waited for rate budget or a retry backoff.
  * - `intercom_queue_depth{workspace}`, `intercom_queue_wait_seconds{workspace}`: the rate-budget queue.
  * - `intercom_rate_limit_remaining{workspace}`, `intercom_rate_limit_limit{workspace}`,
  *   `intercom_rate_limit_reset_timestamp_seconds{workspace}`: Intercom's X-RateLimit-* as last seen.
@@ -46,6 +48,7 @@ export function upstreamMetricsObserver (register: Registry): Required<UpstreamO
   const calls = new Counter({ name: 'intercom_requests_total', help: 'Intercom calls by operation, method and final status (or error_<kind>)', labelNames: ['operation', 'method', 'status'], registers: [register] })
   const latency = new Histogram({ name: 'intercom_request_duration_seconds', help: 'Intercom call duration in seconds, retries and queueing included', labelNames: ['operation', 'method'], buckets: LATENCY_BUCKETS_S, registers: [register] })
   const retries = new Counter({ name: 'intercom_retries_total', help: 'Intercom attempts retried, by operation and reason', labelNames: ['operation', 'reason'], registers: [register] })
+  const cancelled = new Counter({ name: 'intercom_calls_cancelled_total', help: 'Intercom calls cancelled before they were sent (the caller went away while they waited for rate budget or a retry backoff), by operation', labelNames: ['operation'], registers: [register] })
   const queueDepth = new Gauge({ name: 'intercom_queue_depth', help: 'Requests waiting in the rate-budget queue', labelNames: ['workspace'], registers: [register] })
   const queueWait = new Histogram({ name: 'intercom_queue_wait_seconds', help: 'Time a request waited in the rate-budget queue, in seconds', labelNames: ['workspace'], buckets: LATENCY_BUCKETS_S, registers: [register] })
   // Every answer carries X-RateLimit-*: the last one per workspace is kept in a plain Map and set
@@ -89,6 +92,9 @@ export function upstreamMetricsObserver (register: Registry): Required<UpstreamO
     onBudgetMode (e) {
       fallback.set(e.mode === 'local' ? 1 : 0)
       modeChanges.inc({ mode: e.mode })
+    },
+    onCancel (e) {
+      cancelled.inc({ operation: e.operationId })
     }
   }
 }

@@ -14,7 +14,7 @@ import fp from 'fastify-plugin'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { UpstreamHttpError, UpstreamNetworkError } from '../upstream/errors.js'
 import { InvalidInputError, RouteNotFoundError, type FieldError } from '../errors.js'
-import { DeadlineExceededError, RateBudgetExhaustedError } from '../upstream/policy-errors.js'
+import { DeadlineExceededError, RateBudgetExhaustedError } from '../upstream/errors.js'
 
 /** The problem body (schemas/common.ts `ProblemSchema` documents it). */
 export interface Problem {

@@ -9,7 +9,8 @@ import type { AppConfig } from '../config.js'
 import { IntercomClient } from '../upstream/client.js'
 import { BadVersionError, NoDefaultAdminError } from '../errors.js'
 import { UpstreamHttpError } from '../upstream/errors.js'
-import { createUpstreamPolicy } from '../upstream/policy.js'
+import { RateBudget } from '../upstream/budget/queue.js'
+import { createBudgetStore } from '../upstream/budget/store.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -33,7 +34,7 @@ export default fp<{ config: AppConfig }>(async function upstream (fastify, { con
     token: config.intercom.token,
     version: config.intercom.version,
     ...config.upstream,
-    policy: await createUpstreamPolicy(config.policy, fastify.log)
+    policy: { budget: new RateBudget(await createBudgetStore(config.policy.redis, fastify.log), config.policy.queue), retry: config.policy.retry }
   })
   fastify.decorate('intercom', client)
 

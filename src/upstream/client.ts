@@ -1,21 +1,35 @@
 /**
  * The Intercom client every facade route and the passthrough use. Plain TypeScript over an undici
- * dispatcher; it knows nothing of Fastify.
+ * `Pool` (one keep-alive pool for the Intercom origin, bounded connections and timeouts); it knows
+ * nothing of Fastify.
  *
  * Every call sends `Authorization: Bearer <token>`, `Accept: application/json`, `Intercom-Version`
  * (the configured one, or the caller's `Intercom-Version` header for one request) and the caller's
- * request id as `X-Request-Id`. JSON answers are parsed once. Non-2xx answers throw
- * `UpstreamHttpError`; transport failures throw `UpstreamNetworkError`. This client never retries:
- * pacing and the retry policy live in dispatcher interceptors (src/upstream/dispatcher.ts).
+ * request id as `X-Request-Id`. With a `policy`, calls go through three interceptors, composed as in
+ * undici (the last listed runs first):
+ *
+ *   retry (retry/handler.ts: retries, deadline) → budget (budget/interceptor.ts: acquire, release,
+ *   learn) → request-sent (retry/request-sent.ts: was the request written?) → pool
+ *
+ * `call`/`callRaw` read the whole answer (answer-handler.ts, bounded by UPSTREAM_MAX_ANSWER_BYTES);
+ * the passthrough's `forwardWith` streams large answers (forward-handler.ts). Non-2xx answers throw
+ * `UpstreamHttpError`; transport failures and unusable answers (a 3xx, a 2xx body that is not JSON or
+ * is cut short, an answer too large) throw `UpstreamNetworkError`; the policy's own errors
+ * (errors.ts) pass through. This client never retries by itself.
  */
 import type { Readable } from 'node:stream'
-import type { Dispatcher } from 'undici'
-import { createDispatcher, type DispatcherOptions, type UpstreamDispatcher } from './dispatcher.js'
-import { classifyNetworkError, UpstreamHttpError, UpstreamNetworkError, type CallInfo } from './errors.js'
+import { Pool, type Dispatcher } from 'undici'
+import { CallCancelledError, classifyNetworkError, UpstreamHttpError, UpstreamNetworkError, type CallInfo } from './errors.js'
 import { toQueryString } from './path.js'
 import { Observers, type UpstreamObserver } from './observer.js'
-import { createPolicyInterceptor, workspaceKey, type PolicyOptions, type PolicyRequestOptions } from './interceptor.js'
-import { ForwardHandler, type ForwardAnswer } from './forward-handler.js'
+import type { CallerConnection } from './call-options.js'
+import { AnswerHandler, type CollectedAnswer } from './answer-handler.js'
+import type { ForwardAnswer, ForwardHandler } from './forward-handler.js'
+import { budgetInterceptor, workspaceKey } from './budget/interceptor.js'
+import type { RateBudget } from './budget/queue.js'
+import { retryInterceptor, type Timers } from './retry/handler.js'
+import { requestSentInterceptor } from './retry/request-sent.js'
+import type { RetryLimits } from './retry/table.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS'
 
@@ -28,6 +42,11 @@ export interface CallContext {
   log?: { debug: (obj: object, msg: string) => void }
   /** When the whole call must end, ms since the epoch (X-Request-Deadline-Ms / REQUEST_DEADLINE_MS). */
   deadlineAt?: number
+  /**
+   * The inbound request: when its connection closes while the call waits for rate budget or a retry
+   * backoff, the call is cancelled (`CallCancelledError`) and nothing more is sent. Read only then.
+   */
+  raw?: { socket: CallerConnection | null }
 }
 
 /** One Intercom operation call. `path` must already be encoded (use `ipath`). */
@@ -57,12 +76,59 @@ export interface ForwardCall {
   body?: Buffer | Readable
 }
 
-export interface IntercomClientOptions extends Omit<DispatcherOptions, 'origin'> {
+/** The rate budget and retry limits of a client. `now`, `random` and `timers` are injectable for tests. */
+export interface ClientPolicy {
+  budget: RateBudget
+  retry: RetryLimits
+  now?: () => number
+  random?: () => number
+  timers?: Timers
+}
+
+export interface IntercomClientOptions {
   baseUrl: string
   token: string
   version: string
-  /** Rate budget and retry policy (src/upstream/interceptor.ts); none = send each call once, unpaced. */
-  policy?: Omit<PolicyOptions, 'observer'>
+  /** Maximum sockets to the origin. */
+  connections: number
+  connectTimeoutMs: number
+  headersTimeoutMs: number
+  bodyTimeoutMs: number
+  keepAliveTimeoutMs: number
+  /** Largest answer `call`/`callRaw` read into memory (UPSTREAM_MAX_ANSWER_BYTES); default 16 MiB. */
+  maxAnswerBytes?: number
+  /** Rate budget and retry policy; none = send each call once, unpaced. */
+  policy?: ClientPolicy
+}
+
+/** The default of UPSTREAM_MAX_ANSWER_BYTES. */
+export const DEFAULT_MAX_ANSWER_BYTES = 16 * 1024 * 1024
+
+const OPEN_BRACE = 0x7b
+const CLOSE_BRACE = 0x7d
+const OPEN_BRACKET = 0x5b
+const CLOSE_BRACKET = 0x5d
+
+/** JSON's insignificant whitespace: space, tab, LF, CR. */
+function isSpace (byte: number): boolean {
+  return byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d
+}
+
+/**
+ * A bounded check that `bytes` hold one JSON object or array, without parsing it: the first
+ * non-whitespace byte is `{` or `[` and the last one is the matching `}` or `]`. It catches a body
+ * that is not JSON and one cut short (a body shorter than its content-length is refused by undici
+ * itself, UND_ERR_RES_CONTENT_LENGTH_MISMATCH); it reads a few bytes at each end, not the body.
+ */
+export function looksLikeJsonContainer (bytes: Buffer): boolean {
+  let i = 0
+  let j = bytes.length - 1
+  while (i <= j && isSpace(bytes[i])) i++
+  while (j > i && isSpace(bytes[j])) j--
+  if (j <= i) return false
+  const first = bytes[i]
+  const last = bytes[j]
+  return (first === OPEN_BRACE && last === CLOSE_BRACE) || (first === OPEN_BRACKET && last === CLOSE_BRACKET)
 }
 
 /** The shared, pooled Intercom client. */
@@ -71,24 +137,41 @@ export class IntercomClient {
   readonly version: string
   /** Everyone listening to upstream events (metrics, logs). */
   readonly observers = new Observers()
-  private readonly upstream: UpstreamDispatcher
+  /** The rate budget and retry limits, when configured (its `budget.store.mode` is 'redis' or 'local'). */
+  readonly policy: ClientPolicy | undefined
+  private readonly pool: Pool
+  private readonly dispatcher: Dispatcher
   private readonly authorization: string
   /** The rate-budget key of this client's token (a hash, never the token). */
   private readonly workspace: string
-  /** The rate budget and retry limits, when configured (its `budget.store.mode` is 'redis' or 'local'). */
-  readonly policy: Omit<PolicyOptions, 'observer'> | undefined
+  private readonly maxAnswerBytes: number
 
   constructor (opts: IntercomClientOptions) {
     this.origin = new URL(opts.baseUrl).origin
     this.version = opts.version
     this.authorization = `Bearer ${opts.token}`
     this.workspace = workspaceKey(this.authorization)
+    this.maxAnswerBytes = opts.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES
     this.policy = opts.policy
-    if (opts.policy) {
-      opts.policy.budget.attach(this.observers)
-      opts = { ...opts, interceptors: [createPolicyInterceptor({ ...opts.policy, observer: this.observers }), ...(opts.interceptors ?? [])] }
+    this.pool = new Pool(this.origin, {
+      connections: opts.connections,
+      connect: { timeout: opts.connectTimeoutMs },
+      headersTimeout: opts.headersTimeoutMs,
+      bodyTimeout: opts.bodyTimeoutMs,
+      keepAliveTimeout: opts.keepAliveTimeoutMs,
+      keepAliveMaxTimeout: Math.max(opts.keepAliveTimeoutMs, 1_000)
+    })
+    const policy = opts.policy
+    if (policy === undefined) {
+      this.dispatcher = this.pool
+    } else {
+      policy.budget.attach(this.observers)
+      this.dispatcher = this.pool.compose(
+        requestSentInterceptor(),
+        budgetInterceptor(policy.budget, this.observers),
+        retryInterceptor({ limits: policy.retry, observer: this.observers, now: policy.now, random: policy.random, timers: policy.timers })
+      )
     }
-    this.upstream = createDispatcher({ ...opts, origin: this.origin })
   }
 
   /** Subscribe to upstream events (src/upstream/observer.ts). */
@@ -107,12 +190,20 @@ export class IntercomClient {
     }
   }
 
+  /** Report a call that got no usable answer, and answer the typed error. */
+  private failed (err: unknown, info: CallInfo, started: number): Error {
+    const typed = classifyNetworkError(err, info)
+    if (typed instanceof CallCancelledError) this.observers.onCancel({ operationId: info.operationId, method: info.method })
+    this.observers.onCall({ operationId: info.operationId, method: info.method, status: null, errorKind: (typed as UpstreamNetworkError).kind, durationMs: performance.now() - started })
+    return typed
+  }
+
   /**
    * Send one operation call through the dispatcher (so the rate budget, retry policy and deadline
    * apply) and read the whole answer. Reports the call to observers.
-   * @throws UpstreamNetworkError when no answer came back
+   * @throws UpstreamNetworkError when no answer came back, or it was too large
    */
-  private async send (ctx: CallContext, call: IntercomCall, info: CallInfo): Promise<{ status: number, headers: Record<string, string | string[] | undefined>, bytes: Buffer }> {
+  private async send (ctx: CallContext, call: IntercomCall, info: CallInfo): Promise<CollectedAnswer> {
     const headers = this.baseHeaders(ctx)
     let body: string | undefined
     if (call.body !== undefined) {
@@ -120,109 +211,110 @@ export class IntercomClient {
       headers['content-type'] = 'application/json'
     }
     const started = performance.now()
-    // A dispatch handler that collects the whole answer: no body stream or promise chain per call.
-    const handler = new ForwardHandler(Infinity)
-    let res: ForwardAnswer
+    const handler = new AnswerHandler(this.maxAnswerBytes)
+    let res: CollectedAnswer
     try {
-      this.upstream.dispatcher.dispatch({
+      this.dispatcher.dispatch({
         origin: this.origin,
         method: call.method,
         path: call.path + toQueryString(call.query),
         headers,
         body,
-        intercomPolicy: { operationId: call.operationId, deadlineAt: ctx.deadlineAt, workspace: this.workspace }
-      } as Dispatcher.DispatchOptions & PolicyRequestOptions, handler)
+        intercom: { operationId: call.operationId, deadlineAt: ctx.deadlineAt, workspace: this.workspace, caller: ctx.raw?.socket }
+      }, handler)
       res = await handler.answer
     } catch (err) {
-      const typed = classifyNetworkError(err, info)
-      this.observers.onCall({ operationId: call.operationId, method: call.method, status: null, errorKind: (typed as UpstreamNetworkError).kind, durationMs: performance.now() - started })
-      throw typed
+      throw this.failed(err, info, started)
     }
     const durationMs = performance.now() - started
     this.observers.onCall({ operationId: call.operationId, method: call.method, status: res.statusCode, durationMs })
     ctx.log?.debug({ upstream: { operationId: call.operationId, method: call.method, path: call.path, status: res.statusCode, ms: Math.round(durationMs) } }, 'intercom call')
-    return { status: res.statusCode, headers: res.headers, bytes: res.body as Buffer }
+    return res
   }
 
-  /** Throw Intercom's non-2xx answer as an `UpstreamHttpError` (its error.list parsed when it is JSON). */
-  private throwIfError (answer: { status: number, headers: Record<string, string | string[] | undefined>, bytes: Buffer }, info: CallInfo): void {
-    if (answer.status < 400) return
+  /**
+   * Throw Intercom's non-2xx answer: a 4xx/5xx as `UpstreamHttpError` (its error.list parsed when it
+   * is JSON), a 3xx as `UpstreamNetworkError('protocol')` (Intercom's API never redirects).
+   */
+  private throwIfNot2xx (answer: CollectedAnswer, info: CallInfo): void {
+    const status = answer.statusCode
+    if (status >= 200 && status < 300) return
+    if (status < 400) throw new UpstreamNetworkError('protocol', info, new Error(`Intercom answered ${status}${typeof answer.headers.location === 'string' ? ` (a redirect to ${answer.headers.location})` : ''}, not an answer`))
     let data: unknown
     try {
-      data = answer.bytes.length > 0 ? JSON.parse(answer.bytes.toString('utf8')) : undefined
+      data = answer.body.length > 0 ? JSON.parse(answer.body.toString('utf8')) : undefined
     } catch {}
-    throw new UpstreamHttpError({ status: answer.status, body: data, headers: answer.headers, call: info })
+    throw new UpstreamHttpError({ status, body: data, headers: answer.headers, call: info })
   }
 
   /**
    * Call one Intercom operation and parse its JSON answer.
-   * @throws UpstreamHttpError on a non-2xx answer (with Intercom's error.list parsed)
-   * @throws UpstreamNetworkError when no usable answer came back
+   * @throws UpstreamHttpError on a 4xx/5xx answer (with Intercom's error.list parsed)
+   * @throws UpstreamNetworkError when no usable answer came back (a 3xx, a body that is not JSON)
    */
   async call<T = unknown> (ctx: CallContext, call: IntercomCall): Promise<IntercomResult<T>> {
     const info: CallInfo = { operationId: call.operationId, method: call.method, path: call.path }
     const answer = await this.send(ctx, call, info)
-    this.throwIfError(answer, info)
+    this.throwIfNot2xx(answer, info)
     let data: unknown
-    if (answer.bytes.length > 0) {
+    if (answer.body.length > 0) {
       try {
-        data = JSON.parse(answer.bytes.toString('utf8'))
+        data = JSON.parse(answer.body.toString('utf8'))
       } catch (err) {
         throw new UpstreamNetworkError('protocol', info, err)
       }
     }
     const rid = answer.headers['x-request-id']
-    return { status: answer.status, headers: answer.headers, data: data as T, requestId: typeof rid === 'string' ? rid : undefined }
+    return { status: answer.statusCode, headers: answer.headers, data: data as T, requestId: typeof rid === 'string' ? rid : undefined }
   }
 
   /**
    * Like `call`, but a 2xx answer's JSON body comes back as the bytes Intercom sent, neither
-   * decoded nor parsed, for routes that pass Intercom's object on unchanged (a facade GET). Only the
-   * first byte is checked (`{` or `[`), else `UpstreamNetworkError('protocol')`. Errors are `call`'s.
-   * @throws UpstreamHttpError on a non-2xx answer
+   * decoded nor parsed, for routes that pass Intercom's object on unchanged (a facade GET). The body
+   * is checked without parsing (`looksLikeJsonContainer`: `{…}` or `[…]`, first and last
+   * non-whitespace bytes), else `UpstreamNetworkError('protocol')`. Errors are `call`'s.
+   * @throws UpstreamHttpError on a 4xx/5xx answer
    * @throws UpstreamNetworkError when no usable answer came back
    */
   async callRaw (ctx: CallContext, call: IntercomCall): Promise<IntercomResult<Buffer>> {
     const info: CallInfo = { operationId: call.operationId, method: call.method, path: call.path }
     const answer = await this.send(ctx, call, info)
-    this.throwIfError(answer, info)
-    const first = answer.bytes.length > 0 ? answer.bytes[0] : 0
-    if (first !== 0x7b && first !== 0x5b) throw new UpstreamNetworkError('protocol', info, new Error('the answer is not a JSON object'))
+    this.throwIfNot2xx(answer, info)
+    if (!looksLikeJsonContainer(answer.body)) throw new UpstreamNetworkError('protocol', info, new Error('the answer is not a whole JSON object or array'))
     const rid = answer.headers['x-request-id']
-    return { status: answer.status, headers: answer.headers, data: answer.bytes, requestId: typeof rid === 'string' ? rid : undefined }
+    return { status: answer.statusCode, headers: answer.headers, data: answer.body, requestId: typeof rid === 'string' ? rid : undefined }
   }
 
   /**
-   * `forward` through a `ForwardHandler` (src/upstream/forward-handler.ts): the same request, but a
-   * small answer comes back as one Buffer, and there is no AbortSignal or body stream to build per
-   * call; `handler.abort()` cancels it.
+   * The passthrough's call: the same request through the same policy, with the answer given to a
+   * `ForwardHandler` (forward-handler.ts): a small answer comes back as one Buffer, a large or
+   * unsized one as a stream; there is no AbortSignal or body stream to build per call, and
+   * `handler.abort()` cancels it. Not bound by UPSTREAM_MAX_ANSWER_BYTES.
    * @throws UpstreamNetworkError when no answer came back
    */
   async forwardWith (ctx: CallContext, call: ForwardCall, handler: ForwardHandler): Promise<ForwardAnswer> {
     const started = performance.now()
-    this.upstream.dispatcher.dispatch({
+    this.dispatcher.dispatch({
       origin: this.origin,
       method: call.method as Dispatcher.HttpMethod,
       path: call.path,
       headers: { ...call.headers, ...this.baseHeaders(ctx) },
       body: call.body,
-      intercomPolicy: { operationId: 'passthrough', deadlineAt: ctx.deadlineAt, workspace: this.workspace }
-    } as Dispatcher.DispatchOptions & PolicyRequestOptions, handler)
+      intercom: { operationId: 'passthrough', deadlineAt: ctx.deadlineAt, workspace: this.workspace, caller: ctx.raw?.socket }
+    }, handler)
     try {
       const answer = await handler.answer
       // Reported at Intercom's answer headers (a large body streams on to the caller afterwards).
       this.observers.onCall({ operationId: 'passthrough', method: call.method, status: answer.statusCode, durationMs: performance.now() - started })
       return answer
     } catch (err) {
-      const typed = classifyNetworkError(err, { operationId: 'passthrough', method: call.method, path: call.path })
-      this.observers.onCall({ operationId: 'passthrough', method: call.method, status: null, errorKind: (typed as UpstreamNetworkError).kind, durationMs: performance.now() - started })
-      throw typed
+      throw this.failed(err, { operationId: 'passthrough', method: call.method, path: call.path }, started)
     }
   }
 
   /** Close the pool; in-flight requests finish first. */
   async close (): Promise<void> {
-    await this.upstream.pool.close()
+    await this.pool.close()
     await this.policy?.budget.close()
   }
 }

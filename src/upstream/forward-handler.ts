@@ -1,5 +1,5 @@
 /**
- * The passthrough's undici dispatch handler: the hop without the `request()` API's per-request
+ * The passthrough's undici dispatch handler (`IntercomClient.forwardWith`): the hop without the `request()` API's per-request
  * machinery (an AbortSignal, a body stream and its pipe for every answer). An answer whose
  * `content-length` is at most `bufferLimitBytes` is collected into one Buffer and resolved at its
  * end, so it goes back to the caller in a single write; a larger or unsized answer is resolved at
@@ -24,9 +24,8 @@ export interface ForwardAnswer {
 }
 
 /**
- * One call's handler; `answer` settles once, with the answer or the transport error. The client's
- * own calls (`IntercomClient.call`/`callRaw`) use it with `bufferLimitBytes = Infinity`: every answer
- * is collected into one Buffer, sized or not.
+ * One passthrough call's handler; `answer` settles once, with the answer or the transport error.
+ * (A facade call's answer is collected by answer-handler.ts instead.)
  */
 export class ForwardHandler implements Dispatcher.DispatchHandler {
   /** Resolves with Intercom's answer; rejects with the undici error when there was none. */
@@ -65,7 +64,7 @@ export class ForwardHandler implements Dispatcher.DispatchHandler {
     this.statusCode = statusCode
     this.headers = headers
     const length = headers['content-length']
-    if (this.bufferLimitBytes === Infinity || (typeof length === 'string' && Number(length) <= this.bufferLimitBytes)) {
+    if (typeof length === 'string' && Number(length) <= this.bufferLimitBytes) {
       this.chunks = []
       return
     }

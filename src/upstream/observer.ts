@@ -1,5 +1,5 @@
 /**
- * Upstream events, for metrics and logs. The client and the dispatcher interceptors report what
+ * Upstream events, for metrics and logs. The client and its interceptors (budget/, retry/) report what
  * happens to each Intercom call; observers (e.g. the metrics plugin) subscribe with
  * `IntercomClient.addObserver`. Observers must be cheap and must not throw. Units: durations in
  * milliseconds; `resetAt` in Unix seconds, as Intercom sends it.
@@ -17,6 +17,8 @@ export interface UpstreamObserver {
   onRateLimit?: (e: { workspace: string, limit: number, remaining: number, resetAt: number }) => void
   /** The shared budget switched between Redis and the local fallback. */
   onBudgetMode?: (e: { mode: 'redis' | 'local', reason?: string }) => void
+  /** A call was cancelled before it was sent (its caller went away while it waited for budget or a backoff). */
+  onCancel?: (e: { operationId: string, method: string }) => void
 }
 
 /** A fan-out list of observers that is itself an observer. */
@@ -32,4 +34,5 @@ export class Observers implements Required<UpstreamObserver> {
   onQueue (e: Parameters<Required<UpstreamObserver>['onQueue']>[0]): void { for (const o of this.list) o.onQueue?.(e) }
   onRateLimit (e: Parameters<Required<UpstreamObserver>['onRateLimit']>[0]): void { for (const o of this.list) o.onRateLimit?.(e) }
   onBudgetMode (e: Parameters<Required<UpstreamObserver>['onBudgetMode']>[0]): void { for (const o of this.list) o.onBudgetMode?.(e) }
+  onCancel (e: Parameters<Required<UpstreamObserver>['onCancel']>[0]): void { for (const o of this.list) o.onCancel?.(e) }
 }

@@ -7,13 +7,13 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import app, { fastifyOptions } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { startEmulator, type Emulator } from '../../src/emulator/index.js'
-import { RedisBudgetStore } from '../../src/upstream/redis-budget.js'
+import { RedisBudgetStore } from '../../src/upstream/budget/redis-store.js'
 import { cleanup, redisUrl, startRedisServer, uniquePrefix } from './redis-helper.js'
 
 const T0 = Math.floor(Date.now() / 1000) * 1000 + 3_600_000
 
 async function replica (t: Test, emulator: Emulator, env: Record<string, string>): Promise<FastifyInstance> {
-  const config = loadConfig({ INTERCOM_ACCESS_TOKEN: emulator.token, INTERCOM_BASE_URL: emulator.url, LOG_LEVEL: 'silent', UPSTREAM_KEEP_ALIVE_TIMEOUT_MS: '10', RETRY_BASE_DELAY_MS: '10', ...env })
+  const config = loadConfig({ INTERCOM_ACCESS_TOKEN: emulator.token, INTERCOM_BASE_URL: emulator.url, LOG_LEVEL: 'silent', UPSTREAM_KEEP_ALIVE_TIMEOUT_MS: '10', RETRY_BASE_DELAY_MS: '10', PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0', ...env })
   const fastify = Fastify(fastifyOptions(config, false))
   await fastify.register(app, { config })
   await fastify.ready()

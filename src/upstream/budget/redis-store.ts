@@ -2,19 +2,22 @@
  * One rate budget across replicas, kept in Redis (ioredis). Each workspace's window is a hash at
  * `<prefix>budget:<workspace>` with fields limit, remaining, reset (ms), period (ms) (plus
  * `probe:<workspace>` and the in-flight set `inflight:<workspace>`, scored by take time), expiring after
- * `KEY_TTL_MS` of silence. Two Lua scripts keep it atomic: TAKE rolls the window when its reset has
- * passed and takes one unit (or answers the wait), LEARN merges an answer's X-RateLimit-* headers
- * (the same arithmetic as `windowMath` in rate-budget.ts), so every replica learns from the answers
- * any replica got.
+ * `KEY_TTL_MS` of silence. Two Lua scripts keep it atomic: take.lua rolls the window when its reset
+ * has passed and takes one unit (or answers the wait), learn.lua merges an answer's X-RateLimit-*
+ * headers (the same arithmetic as `windowMath` in window.ts), so every replica learns from the
+ * answers any replica got.
  *
  * When Redis cannot be reached (a command fails or takes longer than `commandTimeoutMs`) the store
  * switches to a local limiter sized as `fallbackShare` of the workspace budget, logs that once,
  * reports `onBudgetMode({ mode: 'local' })`, and keeps serving; when ioredis reconnects it switches
  * back (`onBudgetMode({ mode: 'redis' })`). No call fails because Redis did.
  */
+import { readFileSync } from 'node:fs'
 import { Redis } from 'ioredis'
-import { INFLIGHT_TTL_MS, LocalBudgetStore, MAX_PERIOD_MS, PROBE_POLL_MS, PROBE_TTL_MS, type BudgetStore, type RateLimitObservation } from './rate-budget.js'
-import type { UpstreamObserver } from './observer.js'
+import type { UpstreamObserver } from '../observer.js'
+import type { BudgetStore } from './store.js'
+import { LocalBudgetStore } from './local-store.js'
+import { INFLIGHT_TTL_MS, MAX_PERIOD_MS, PROBE_POLL_MS, PROBE_TTL_MS, type RateLimitObservation } from './window.js'
 
 /** After a failed command on a live connection, how long the fallback serves before Redis is tried again. */
 export const RETRY_REDIS_AFTER_MS = 1_000
@@ -22,79 +25,9 @@ export const RETRY_REDIS_AFTER_MS = 1_000
 /** How long an idle workspace's window stays in Redis. */
 export const KEY_TTL_MS = 120_000
 
-// KEYS: budget hash, probe key, in-flight zset. ARGV: now, key ttl, probe ttl, probe poll, ticket, in-flight ttl.
-const TAKE = `
-local now = tonumber(ARGV[1])
-local function inflight ()
-  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - tonumber(ARGV[6]))
-  return redis.call('ZCARD', KEYS[3])
-end
-local function hold ()
-  redis.call('ZADD', KEYS[3], now, ARGV[5])
-  redis.call('PEXPIRE', KEYS[3], ARGV[6])
-end
-local function probe ()
-  if redis.call('SET', KEYS[2], now, 'PX', ARGV[3], 'NX') then hold(); return 0 end
-  return tonumber(ARGV[4])
-end
-local s = redis.call('HMGET', KEYS[1], 'limit', 'remaining', 'reset', 'period')
-if not s[1] then return probe() end
-local limit = tonumber(s[1]); local rem = tonumber(s[2]); local reset = tonumber(s[3]); local period = tonumber(s[4])
-if now >= reset then
-  if period <= 0 then return probe() end
-  reset = reset + (math.floor((now - reset) / period) + 1) * period
-  rem = limit - inflight()
-  if rem < 0 then rem = 0 end
-end
-if rem > 0 then
-  redis.call('HSET', KEYS[1], 'remaining', rem - 1, 'reset', reset)
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
-  hold()
-  return 0
-end
-redis.call('HSET', KEYS[1], 'remaining', rem, 'reset', reset)
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-local wait = reset - now
-if wait < 1 then wait = 1 end
-return wait
-`
-
-// KEYS: budget hash, probe key, in-flight zset. ARGV: limit, remaining, reset, key ttl, max period, now, in-flight ttl.
-const LEARN = `
-local limit = tonumber(ARGV[1]); local rem = tonumber(ARGV[2]); local reset = tonumber(ARGV[3]); local maxp = tonumber(ARGV[5])
-if rem > limit then rem = limit end
-redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', tonumber(ARGV[6]) - tonumber(ARGV[7]))
-local fresh = rem - redis.call('ZCARD', KEYS[3])
-if fresh < 0 then fresh = 0 end
-local s = redis.call('HMGET', KEYS[1], 'limit', 'remaining', 'reset', 'period')
-if not s[1] then
-  redis.call('HSET', KEYS[1], 'limit', limit, 'remaining', fresh, 'reset', reset, 'period', 0)
-else
-  local oreset = tonumber(s[3]); local period = tonumber(s[4])
-  if reset > oreset then
-    local d = reset - oreset
-    if d <= maxp then
-      if period > 0 and period < d then d = period end
-      period = d
-    end
-    redis.call('HSET', KEYS[1], 'limit', limit, 'remaining', fresh, 'reset', reset, 'period', period)
-  elseif reset == oreset then
-    local orem = tonumber(s[2])
-    if orem < rem then rem = orem end
-    redis.call('HSET', KEYS[1], 'limit', limit, 'remaining', rem)
-  elseif reset > tonumber(ARGV[6]) then
-    -- an earlier reset still in the future: the window was rolled by a period too long (windowMath.learn)
-    local d = oreset - reset
-    if period > 0 and period < d then d = period end
-    local orem = tonumber(s[2])
-    if orem < fresh then fresh = orem end
-    redis.call('HSET', KEYS[1], 'limit', limit, 'remaining', fresh, 'reset', reset, 'period', d)
-  end
-end
-redis.call('PEXPIRE', KEYS[1], ARGV[4])
-if reset > tonumber(ARGV[6]) then redis.call('DEL', KEYS[2]) end
-return 1
-`
+/** The Lua scripts, read once when this module loads (`npm run build` copies them beside the .js). */
+const TAKE = readFileSync(new URL('./take.lua', import.meta.url), 'utf8')
+const LEARN = readFileSync(new URL('./learn.lua', import.meta.url), 'utf8')
 
 type BudgetRedis = Redis & {
   budgetTake: (key: string, probeKey: string, inflightKey: string, now: number, ttl: number, probeTtl: number, probePoll: number, ticket: string, inflightTtl: number) => Promise<number>

@@ -1,6 +1,8 @@
 import { test } from 'tap'
-import { LocalBudgetStore, RateBudget, readRateLimit, windowMath, PROBE_POLL_MS } from '../../src/upstream/rate-budget.js'
-import { RateBudgetExhaustedError } from '../../src/upstream/policy-errors.js'
+import { readRateLimit, windowMath, PROBE_POLL_MS } from '../../src/upstream/budget/window.js'
+import { LocalBudgetStore } from '../../src/upstream/budget/local-store.js'
+import { RateBudget } from '../../src/upstream/budget/queue.js'
+import { RateBudgetExhaustedError } from '../../src/upstream/errors.js'
 
 const T0 = 1_800_000_000_000 // a whole second, in ms
 

@@ -1,6 +1,7 @@
 /**
- * The retry policy: ONE table that says which failed attempt may be sent again, and how long to
- * wait first. The dispatcher interceptor (interceptor.ts) asks `decideRetry` after every attempt.
+ * The retry policy as data: ONE table that says which failed attempt may be sent again, and how long
+ * to wait first. The retry handler (retry/handler.ts) asks `decideRetry` after every failed attempt;
+ * error codes are read through the one code table of errors.ts, idempotent methods from methods.ts.
  *
  * | outcome                                              | methods retried      | wait before the next attempt                     |
  * |------------------------------------------------------|----------------------|--------------------------------------------------|
@@ -28,8 +29,10 @@
  * - Backoff is exponential with full jitter (a uniformly random delay in [0, min(max, base·2^(n-1))])
  *   so replicas that failed together do not retry together; attempts, the single delay and the sum
  *   of delays are bounded (RETRY_MAX_ATTEMPTS, RETRY_MAX_DELAY_MS, RETRY_MAX_TOTAL_DELAY_MS), and the
- *   caller's deadline bounds everything (the interceptor checks it).
+ *   caller's deadline bounds everything (the retry handler checks it).
  */
+import { IDEMPOTENT_METHODS } from '../methods.js'
+import { ERROR_CODES } from '../errors.js'
 
 /** The retry limits (RETRY_* in the configuration). Milliseconds. */
 export interface RetryLimits {
@@ -65,14 +68,10 @@ export interface RetryContext {
 /** The verdict: retry after `delayMs`, or give up; `reason` names the table row (for observers and logs). */
 export type RetryDecision = { retry: true, reason: string, delayMs: number } | { retry: false, reason: string }
 
-/** Methods that may be sent twice (RFC 9110 idempotent methods that Intercom uses). */
-export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'])
-
-/** Errors that prove the request never reached Intercom (no connection was made). */
-const NOT_CONNECTED_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EHOSTDOWN', 'UND_ERR_CONNECT_TIMEOUT'])
-const TIMEOUT_CODES: ReadonlySet<string> = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT'])
-const RESET_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED'])
 const RETRYABLE_5XX: ReadonlySet<number> = new Set([500, 502, 503, 504])
+
+/** The kind of an attempt's error code, from errors.ts's one table. */
+const kindOf = (o: AttemptOutcome): string | undefined => o.type === 'error' ? ERROR_CODES.get(o.code) : undefined
 
 type Methods = 'any' | 'idempotent'
 type Wait = 'rate-limit' | 'retry-after-or-backoff' | 'backoff'
@@ -83,11 +82,11 @@ interface Row { reason: string, methods: Methods, wait: Wait, matches: (o: Attem
 /** The table itself (order matters: first match wins). See the module comment for the reasons. */
 export const RETRY_TABLE: readonly Row[] = [
   { reason: 'status_429', methods: 'any', wait: 'rate-limit', matches: (o) => o.type === 'status' && o.status === 429 },
-  { reason: 'not_connected', methods: 'any', wait: 'backoff', matches: (o) => o.type === 'error' && NOT_CONNECTED_CODES.has(o.code) },
-  { reason: 'closed_before_sent', methods: 'any', wait: 'backoff', matches: (o) => o.type === 'error' && !o.sent && (RESET_CODES.has(o.code)) },
+  { reason: 'not_connected', methods: 'any', wait: 'backoff', matches: (o) => kindOf(o) === 'connect' },
+  { reason: 'closed_before_sent', methods: 'any', wait: 'backoff', matches: (o) => o.type === 'error' && !o.sent && kindOf(o) === 'reset' },
   { reason: 'status_5xx', methods: 'idempotent', wait: 'retry-after-or-backoff', matches: (o) => o.type === 'status' && RETRYABLE_5XX.has(o.status) },
-  { reason: 'timeout', methods: 'idempotent', wait: 'backoff', matches: (o) => o.type === 'error' && TIMEOUT_CODES.has(o.code) },
-  { reason: 'reset', methods: 'idempotent', wait: 'backoff', matches: (o) => o.type === 'error' && RESET_CODES.has(o.code) }
+  { reason: 'timeout', methods: 'idempotent', wait: 'backoff', matches: (o) => kindOf(o) === 'timeout' },
+  { reason: 'reset', methods: 'idempotent', wait: 'backoff', matches: (o) => kindOf(o) === 'reset' }
 ]
 
 /**

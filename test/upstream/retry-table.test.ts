@@ -1,5 +1,5 @@
 import { test } from 'tap'
-import { backoffMs, decideRetry, parseRetryAfter, type AttemptOutcome, type RetryContext } from '../../src/upstream/retry-policy.js'
+import { backoffMs, decideRetry, parseRetryAfter, type AttemptOutcome, type RetryContext } from '../../src/upstream/retry/table.js'
 
 const limits = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 5_000, maxTotalDelayMs: 8_000 }
 const NOW = Date.parse('2026-01-01T00:00:00Z')

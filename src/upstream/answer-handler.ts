@@ -1,0 +1,71 @@
+/**
+ * The undici dispatch handler that collects a facade call's whole answer (`IntercomClient.call` and
+ * `callRaw`): status, headers and the body as one Buffer, with no body stream or promise chain per
+ * call. The body is bounded (UPSTREAM_MAX_ANSWER_BYTES): an answer announced (`content-length`) or
+ * found larger is aborted at once with undici's `ResponseExceededMaxSizeError`
+ * (`UND_ERR_RES_EXCEEDED_MAX_SIZE`, kind `too_large` in errors.ts). The passthrough streams
+ * instead (forward-handler.ts) and is not bound by it.
+ */
+import { errors, type Dispatcher } from 'undici'
+
+/** Intercom's answer to one call, read whole. */
+export interface CollectedAnswer {
+  statusCode: number
+  headers: Record<string, string | string[] | undefined>
+  body: Buffer
+}
+
+const EMPTY = Buffer.alloc(0)
+
+/** One call's handler; `answer` settles once, with the answer or the transport error. */
+export class AnswerHandler implements Dispatcher.DispatchHandler {
+  /** Resolves with Intercom's answer; rejects with the error when there was none. */
+  readonly answer: Promise<CollectedAnswer>
+  private resolve!: (answer: CollectedAnswer) => void
+  private reject!: (err: Error) => void
+  private statusCode = 0
+  private headers: Record<string, string | string[] | undefined> = {}
+  private chunks: Buffer[] = []
+  private bytes = 0
+
+  /** `maxBytes`: the largest body read into memory (UPSTREAM_MAX_ANSWER_BYTES). */
+  constructor (private readonly maxBytes: number) {
+    this.answer = new Promise<CollectedAnswer>((resolve, reject) => {
+      this.resolve = resolve
+      this.reject = reject
+    })
+  }
+
+  /** Nothing to do at the start; present so undici treats this as a new-style handler. */
+  onRequestStart (): void {}
+
+  onResponseStart (controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    if (statusCode < 200) return
+    this.statusCode = statusCode
+    this.headers = headers
+    const length = headers['content-length']
+    if (typeof length === 'string' && Number(length) > this.maxBytes) controller.abort(new errors.ResponseExceededMaxSizeError(`Intercom's answer announces ${length} bytes, over UPSTREAM_MAX_ANSWER_BYTES (${this.maxBytes})`))
+  }
+
+  onResponseData (controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.bytes += chunk.length
+    if (this.bytes > this.maxBytes) {
+      this.chunks = []
+      controller.abort(new errors.ResponseExceededMaxSizeError(`Intercom's answer is over UPSTREAM_MAX_ANSWER_BYTES (${this.maxBytes} bytes)`))
+      return
+    }
+    this.chunks.push(chunk)
+  }
+
+  onResponseEnd (): void {
+    const c = this.chunks
+    const body = c.length === 1 ? c[0] : c.length === 0 ? EMPTY : Buffer.concat(c, this.bytes)
+    this.chunks = []
+    this.resolve({ statusCode: this.statusCode, headers: this.headers, body })
+  }
+
+  onResponseError (_controller: Dispatcher.DispatchController, err: Error): void {
+    this.chunks = []
+    this.reject(err)
+  }
+}
