@@ -7,6 +7,7 @@ import { test, type Test } from 'tap'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { once } from 'node:events'
 import { Readable } from 'node:stream'
+import { clientOptions } from './client-options.js'
 import { IntercomClient, looksLikeJsonContainer } from '../../src/upstream/client.js'
 import { UpstreamNetworkError } from '../../src/upstream/errors.js'
 import { ForwardHandler } from '../../src/upstream/forward-handler.js'
@@ -22,17 +23,7 @@ async function server (t: Test, handle: (req: IncomingMessage, res: ServerRespon
   })
   s.listen(0, '127.0.0.1')
   await once(s, 'listening')
-  const client = new IntercomClient({
-    baseUrl: `http://127.0.0.1:${(s.address() as { port: number }).port}`,
-    token: 't0k',
-    version: '2.14',
-    connections: 4,
-    connectTimeoutMs: 1_000,
-    headersTimeoutMs: 5_000,
-    bodyTimeoutMs: 5_000,
-    keepAliveTimeoutMs: 10,
-    maxAnswerBytes: MAX
-  })
+  const client = new IntercomClient(clientOptions(`http://127.0.0.1:${(s.address() as { port: number }).port}`, 't0k', { maxAnswerBytes: MAX }))
   t.teardown(async () => {
     await client.close()
     s.closeAllConnections()

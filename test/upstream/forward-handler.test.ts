@@ -2,6 +2,7 @@ import { test } from 'tap'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { once } from 'node:events'
 import { Readable } from 'node:stream'
+import { clientOptions } from './client-options.js'
 import { IntercomClient } from '../../src/upstream/client.js'
 import { ForwardHandler } from '../../src/upstream/forward-handler.js'
 import { UpstreamNetworkError } from '../../src/upstream/errors.js'
@@ -10,16 +11,7 @@ async function server (t: any, handle: (req: IncomingMessage, res: ServerRespons
   const s = createServer(handle)
   s.listen(0, '127.0.0.1')
   await once(s, 'listening')
-  const client = new IntercomClient({
-    baseUrl: `http://127.0.0.1:${(s.address() as { port: number }).port}`,
-    token: 't0k',
-    version: '2.14',
-    connections: 4,
-    connectTimeoutMs: 1_000,
-    headersTimeoutMs: 5_000,
-    bodyTimeoutMs: 5_000,
-    keepAliveTimeoutMs: 10
-  })
+  const client = new IntercomClient(clientOptions(`http://127.0.0.1:${(s.address() as { port: number }).port}`, 't0k'))
   t.teardown(async () => {
     await client.close()
     s.closeAllConnections()

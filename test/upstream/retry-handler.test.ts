@@ -9,6 +9,7 @@ import { once } from 'node:events'
 import { Readable } from 'node:stream'
 import { Pool, type Dispatcher } from 'undici'
 import { startEmulator, type Emulator } from '../../src/emulator/index.js'
+import { clientOptions } from './client-options.js'
 import { IntercomClient } from '../../src/upstream/client.js'
 import { RateBudget } from '../../src/upstream/budget/queue.js'
 import { LocalBudgetStore } from '../../src/upstream/budget/local-store.js'
@@ -34,15 +35,7 @@ function virtualClock (): { now: () => number, timers: Timers, waits: number[] }
 async function client (t: Test): Promise<{ emulator: Emulator, intercom: IntercomClient, waits: number[], now: () => number, retries: string[] }> {
   const emulator = await startEmulator({ searchLagMs: 0 })
   const clock = virtualClock()
-  const intercom = new IntercomClient({
-    baseUrl: emulator.url,
-    token: emulator.token,
-    version: '2.14',
-    connections: 4,
-    connectTimeoutMs: 1_000,
-    headersTimeoutMs: 5_000,
-    bodyTimeoutMs: 5_000,
-    keepAliveTimeoutMs: 10,
+  const intercom = new IntercomClient(clientOptions(emulator.url, emulator.token, {
     policy: {
       budget: new RateBudget(new LocalBudgetStore(), { maxQueueLength: 100, maxWaitMs: 10_000 }),
       retry: { maxAttempts: 4, baseDelayMs: 10, maxDelayMs: 60_000, maxTotalDelayMs: 120_000 },
@@ -50,7 +43,7 @@ async function client (t: Test): Promise<{ emulator: Emulator, intercom: Interco
       random: () => 0,
       timers: clock.timers
     }
-  })
+  }))
   const retries: string[] = []
   intercom.addObserver({ onRetry: (e) => { retries.push(`${e.reason} ${e.delayMs}`) } })
   t.teardown(async () => {

@@ -63,7 +63,7 @@ function replayable (body: unknown): boolean {
 }
 
 /** One call through the retry policy. */
-export class RetryHandler implements Dispatcher.DispatchHandler, Dispatcher.DispatchController {
+export class RetryHandler implements Dispatcher.DispatchHandler, Dispatcher.DispatchController, RetryState {
   private readonly method: string
   private readonly operationId: string
   private readonly deadlineAt: number | undefined
@@ -71,7 +71,10 @@ export class RetryHandler implements Dispatcher.DispatchHandler, Dispatcher.Disp
   private readonly now: () => number
   private readonly random: () => number
   private readonly timers: Timers
-  private readonly state: RetryState = { attempt: 0, totalDelayMs: 0 }
+  /** The attempt under way or last ended, 1-based (0 before the first); this handler is its own `RetryState`. */
+  attempt = 0
+  /** Sum of the backoff waits so far, ms. */
+  totalDelayMs = 0
   /** The current attempt's controller (the layer below), while an attempt is under way. */
   private attemptController: Dispatcher.DispatchController | undefined
   private done = false
@@ -109,12 +112,12 @@ export class RetryHandler implements Dispatcher.DispatchHandler, Dispatcher.Disp
     this.handler.onRequestStart?.(this, NO_CONTEXT)
     if (this.isAborted) return
     if (this.deadlineAt !== undefined) this.deadlineTimer = this.timers.setTimeout(() => { this.onDeadline() }, Math.max(0, this.deadlineAt - this.now()))
-    this.attempt()
+    this.sendAttempt()
   }
 
-  private attempt (): void {
+  private sendAttempt (): void {
     this.backoffTimer = undefined
-    this.state.attempt += 1
+    this.attempt += 1
     try {
       this.dispatch(this.opts, this)
     } catch (err) {
@@ -177,11 +180,11 @@ export class RetryHandler implements Dispatcher.DispatchHandler, Dispatcher.Disp
       this.onCallerGone = () => { this.fail(new CallCancelledError()) }
       caller.once('close', this.onCallerGone)
     }
-    this.state.totalDelayMs += d.delayMs
-    this.policy.observer?.onRetry?.({ operationId: this.operationId, method: this.method, reason: d.reason, attempt: this.state.attempt, delayMs: d.delayMs })
+    this.totalDelayMs += d.delayMs
+    this.policy.observer?.onRetry?.({ operationId: this.operationId, method: this.method, reason: d.reason, attempt: this.attempt, delayMs: d.delayMs })
     this.backoffTimer = this.timers.setTimeout(() => {
       this.unlisten()
-      this.attempt()
+      this.sendAttempt()
     }, d.delayMs)
   }
 
@@ -226,7 +229,7 @@ export class RetryHandler implements Dispatcher.DispatchHandler, Dispatcher.Disp
     if (this.done) return
     this.maybeSent = statusCode !== 429 // a 429 was refused before Intercom acted on it
     if (statusCode >= 400 && !this.isAborted) {
-      this.pending = this.retry({ type: 'status', status: statusCode, headers }, this.state)
+      this.pending = this.retry({ type: 'status', status: statusCode, headers }, this)
       if (this.pending !== undefined) {
         this.keeping = { status: statusCode, statusMessage, headers, chunks: [] }
         return
@@ -264,19 +267,19 @@ export class RetryHandler implements Dispatcher.DispatchHandler, Dispatcher.Disp
     if (sent) this.maybeSent = true
     if (this.deadlinePassed) {
       // The deadline aborted this attempt: 504, or the budget's 429 for a first attempt that never started.
-      if (err instanceof RateBudgetExhaustedError && this.state.attempt === 1) return this.fail(err)
+      if (err instanceof RateBudgetExhaustedError && this.attempt === 1) return this.fail(err)
       if (err instanceof DeadlineExceededError) err.maybeSent = this.maybeSent
       return this.fail(err instanceof DeadlineExceededError ? err : new DeadlineExceededError(this.maybeSent))
     }
     if (this.delivered || this.isAborted || err instanceof DeadlineExceededError || err instanceof CallCancelledError) return this.fail(err)
     if (err instanceof RateBudgetExhaustedError) {
       // A retry that the budget refused: the caller gets what the last attempt got.
-      if (this.state.attempt === 1) return this.fail(err)
+      if (this.attempt === 1) return this.fail(err)
       if (this.last !== undefined) return this.deliver(this.last)
       return this.fail(this.lastError ?? new DeadlineExceededError(this.maybeSent))
     }
     const code = (err as { code?: unknown }).code
-    this.pending = this.retry({ type: 'error', code: typeof code === 'string' ? code : '', sent }, this.state)
+    this.pending = this.retry({ type: 'error', code: typeof code === 'string' ? code : '', sent }, this)
     if (this.pending !== undefined) {
       this.lastError = err
       this.last = undefined
