@@ -8,7 +8,8 @@
  *   `unmatched` for a request no route matched.
  * - `intercom_requests_total{operation,method,status}` and `intercom_request_duration_seconds{operation,method}`:
  *   every upstream call, by Intercom operationId; `status` is Intercom's status code, or
- *   `error_<kind>` (connect, timeout, reset, aborted, protocol) when no usable answer came.
+ *   `error_<kind>` (connect, timeout, reset, aborted, protocol, too_large, cancelled) when no usable
+ *   answer came.
  * - `intercom_retries_total{operation,reason}`: retried attempts, by reason (status_429, connect, ...).
  * - `intercom_calls_cancelled_total{operation}`: calls dropped before they were sent, because their
  *   caller went away while they waited for rate budget or a retry backoff.

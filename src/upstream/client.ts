@@ -193,8 +193,13 @@ export class IntercomClient {
   /** Report a call that got no usable answer, and answer the typed error. */
   private failed (err: unknown, info: CallInfo, started: number): Error {
     const typed = classifyNetworkError(err, info)
-    if (typed instanceof CallCancelledError) this.observers.onCancel({ operationId: info.operationId, method: info.method })
-    this.observers.onCall({ operationId: info.operationId, method: info.method, status: null, errorKind: (typed as UpstreamNetworkError).kind, durationMs: performance.now() - started })
+    let errorKind: string | undefined
+    if (typed instanceof UpstreamNetworkError) errorKind = typed.kind
+    else if (typed instanceof CallCancelledError) {
+      errorKind = 'cancelled'
+      this.observers.onCancel({ operationId: info.operationId, method: info.method })
+    }
+    this.observers.onCall({ operationId: info.operationId, method: info.method, status: null, errorKind, durationMs: performance.now() - started })
     return typed
   }
 
