@@ -3,8 +3,6 @@
  * dispatch options carry it as `intercom`, set by the client (client.ts). Declared here once, on
  * undici's own `Dispatcher.DispatchOptions` type, so no layer needs a cast to read it.
  */
-import type { Dispatcher } from 'undici'
-
 /**
  * The caller's connection, as far as a waiting call needs it: a `net.Socket` (`request.raw.socket`)
  * fits. Listened to only while a call waits (for rate budget or a retry backoff), never on the fast path.
@@ -36,6 +34,3 @@ declare module 'undici' {
     }
   }
 }
-
-/** The dispatch options of one Intercom call. */
-export type CallDispatchOptions = Dispatcher.DispatchOptions
