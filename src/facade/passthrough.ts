@@ -4,10 +4,13 @@
  * Intercom through the shared client (our token, Intercom-Version, rate budget, retry policy and
  * deadline), and sends Intercom's status, headers and body back. What it does, in order:
  *
+ * 0. **Methods** (`PASSTHROUGH_METHODS`): only those Intercom's API uses are routed to `forward`;
+ *    any other is answered 405 with `Allow` by `refuseMethod`, before anything is sent.
  * 1. **Path check** (`upstreamTarget`): the part of the raw request target after the route's prefix
  *    goes upstream as sent (never decoded or re-encoded), once it is known to name exactly one
- *    Intercom endpoint: no `.`/`..` segments (raw or percent-encoded), no encoded slash or
- *    backslash, no control character, no malformed percent-encoding. Else `BadPathError` (400).
+ *    Intercom endpoint: origin-form only (no `http://host/...`), no empty segment, no `.`/`..`
+ *    segment (raw, percent-encoded, or `..;`), no encoded slash or backslash, no control
+ *    character, no malformed percent-encoding. Else `BadPathError` (400).
  * 2. **Request headers** (`upstreamRequestHeaders`): only the caller's headers that describe the
  *    body or a conditional request cross; the caller's credentials, cookies and hop-by-hop headers
  *    never do (the client adds our own `Authorization`, `Accept`, `Intercom-Version`, `X-Request-Id`).
@@ -27,36 +30,61 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Readable } from 'node:stream'
-import { BadPathError } from '../errors.js'
+import { BadPathError, MethodNotAllowedError } from '../errors.js'
 import { ForwardHandler } from '../upstream/forward-handler.js'
 
 /** Bodies up to this size (bytes, from `Content-Length`) are buffered; larger or unsized ones are streamed. */
 export const BUFFERED_BODY_MAX_BYTES = 64 * 1024
 
+/**
+ * The methods the passthrough forwards: those Intercom's API uses (its 2.14..2.16 descriptions
+ * declare GET, POST, PUT, DELETE and, from 2.16, PATCH). Every other method is refused with 405
+ * before anything is sent: `TRACE` (an upstream or intermediary that reflects it would hand our
+ * `Authorization` back to the caller), `HEAD` and `OPTIONS` (Intercom declares neither; a HEAD
+ * would spend a rate-budget slot to learn what a GET tells, and this service serves no CORS, so an
+ * OPTIONS preflight has nothing to ask Intercom), `QUERY`. `CONNECT` never reaches a route (Node's
+ * server has no `connect` listener here, so the socket is closed).
+ */
+export const PASSTHROUGH_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
+
+/** The `Allow` header of a 405. */
+const ALLOW = PASSTHROUGH_METHODS.join(', ')
+
 /** Segments of unreserved characters (RFC 3986) not starting with `.`: nothing to decode or refuse. */
 const PLAIN_PATH_RE = /^(?:\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)+$/
 
+/** `.` or `..`, alone or with `;` path parameters (`..;x`, which some servers read as `..`). */
+const DOT_SEGMENT_RE = /^\.\.?(?:;|$)/
+
+const SLASH = 0x2f
+
 /**
- * Check the Intercom path of a raw passthrough target (what follows the route prefix, query string
- * included) and return it as it goes upstream, unchanged.
- * @throws BadPathError (400) for a missing path, `.`/`..` segments (raw or percent-encoded),
- *   encoded slashes or backslashes, control characters, malformed percent-encoding
+ * Check a raw passthrough request target (`url`, as the request line had it) and return the part
+ * after the route's `prefix`, query string included, as it goes upstream, unchanged (never decoded
+ * or re-encoded): once it is known to name exactly one Intercom endpoint.
+ * @throws BadPathError (400) for an absolute-form target (`http://host/...`: this service is not a
+ *   proxy), a missing path, an empty segment (`//`, or a trailing `/`), a `.`/`..` segment (raw,
+ *   percent-encoded, or with `;` parameters as in `..;`), an encoded slash or backslash, a control
+ *   character, malformed percent-encoding
  */
-export function upstreamTarget (raw: string): string {
+export function upstreamTarget (url: string, prefix: string): string {
+  if (url.charCodeAt(0) !== SLASH) throw new BadPathError(JSON.stringify(url.split('?')[0]), 'absolute-form request targets are refused; send the path only')
+  const raw = url.slice(prefix.length)
   const q = raw.indexOf('?')
   const path = q === -1 ? raw : raw.slice(0, q)
-  // The common case, decided by one regex: no `%`, `\\` or control character anywhere, and no
-  // segment that starts with a dot (so none is `.` or `..`).
+  // The common case, decided by one regex: no `%`, `;`, `\\` or control character anywhere, no
+  // empty segment, and no segment that starts with a dot (so none is `.` or `..`).
   if (PLAIN_PATH_RE.test(path)) return raw
-  if (!path.startsWith('/') || path.length < 2) throw new BadPathError(JSON.stringify(path), 'an Intercom path is required after /intercom')
+  if (!path.startsWith('/') || path.length < 2) throw new BadPathError(JSON.stringify(path), `an Intercom path is required after ${prefix}`)
   for (const segment of path.slice(1).split('/')) {
+    if (segment === '') throw new BadPathError(JSON.stringify(path), 'empty segments are refused')
     let decoded: string
     try {
       decoded = decodeURIComponent(segment)
     } catch {
       throw new BadPathError(JSON.stringify(path), 'malformed percent-encoding')
     }
-    if (decoded === '.' || decoded === '..') throw new BadPathError(JSON.stringify(path), 'dot segments are refused')
+    if (DOT_SEGMENT_RE.test(decoded)) throw new BadPathError(JSON.stringify(path), 'dot segments are refused')
     if (decoded.includes('/') || decoded.includes('\\')) throw new BadPathError(JSON.stringify(path), 'encoded slashes are refused')
     // eslint-disable-next-line no-control-regex
     if (/[\u0000-\u001f\u007f]/.test(decoded)) throw new BadPathError(JSON.stringify(path), 'control characters are refused')
@@ -128,7 +156,7 @@ export function bufferSmallBody (request: FastifyRequest, payload: Readable, don
  * @throws UpstreamNetworkError when no answer came back (mapped by src/plugins/problem-details.ts)
  */
 export async function forward (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  const path = upstreamTarget(request.raw.url!.slice(this.prefix.length))
+  const path = upstreamTarget(request.raw.url!, this.prefix)
   const handler = new ForwardHandler()
   reply.raw.once('close', () => { if (!reply.raw.writableFinished) handler.abort() })
   const answer = await this.intercom.forwardWith(request, {
@@ -138,4 +166,14 @@ export async function forward (this: FastifyInstance, request: FastifyRequest, r
     body: request.body as Buffer | Readable | undefined
   }, handler)
   return reply.code(answer.statusCode).headers(callerAnswerHeaders(answer.headers)).send(answer.body)
+}
+
+/**
+ * The answer to every method not in `PASSTHROUGH_METHODS` (an `onRequest` hook, so no body is
+ * read; also usable as the handler): 405 with `Allow`, nothing sent.
+ * @throws MethodNotAllowedError (405)
+ */
+export async function refuseMethod (request: FastifyRequest, reply: FastifyReply): Promise<never> {
+  reply.header('allow', ALLOW)
+  throw new MethodNotAllowedError(request.method, ALLOW)
 }

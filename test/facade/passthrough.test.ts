@@ -1,11 +1,32 @@
 import { test } from 'tap'
 import { callerAnswerHeaders, upstreamRequestHeaders, upstreamTarget } from '../../src/facade/passthrough.js'
 
-test('the passthrough path check', async (t) => {
-  t.equal(upstreamTarget('/contacts/abc?x=1'), '/contacts/abc?x=1')
-  t.equal(upstreamTarget('/contacts/a.b'), '/contacts/a.b')
-  for (const bad of ['/contacts/../admins', '/contacts/%2E%2E', '/a/./b', '/a%2fb', '/a%5cb', '/%zz', '/', '', '/a%00b']) {
-    t.throws(() => upstreamTarget(bad), { code: 'FACADE_BAD_PATH' }, bad)
+test('the passthrough path check: what follows the prefix goes upstream unchanged, or a 400', async (t) => {
+  t.equal(upstreamTarget('/intercom/contacts/abc?x=1', '/intercom'), '/contacts/abc?x=1')
+  t.equal(upstreamTarget('/intercom/contacts/a.b', '/intercom'), '/contacts/a.b')
+  t.equal(upstreamTarget('/intercom/contacts/a%20b;c?q=%2F', '/intercom'), '/contacts/a%20b;c?q=%2F', 'a `;` in a segment that is not a dot segment is kept')
+  t.equal(upstreamTarget('/intercom/contacts/...', '/intercom'), '/contacts/...', 'three dots are a name, not a dot segment')
+  const refused: Array<[string, RegExp]> = [
+    ['/intercom/contacts/../admins', /dot segments/],
+    ['/intercom/contacts/%2E%2E', /dot segments/],
+    ['/intercom/a/./b', /dot segments/],
+    ['/intercom/contacts/..;/admins', /dot segments/],
+    ['/intercom/contacts/.;x/admins', /dot segments/],
+    ['/intercom/contacts/%2e%2e%3b/admins', /dot segments/],
+    ['/intercom//admins', /empty segments/],
+    ['/intercom/contacts//abc', /empty segments/],
+    ['/intercom/contacts/', /empty segments/],
+    ['/intercom/a%2fb', /encoded slashes/],
+    ['/intercom/a%5cb', /encoded slashes/],
+    ['/intercom/%zz', /malformed/],
+    ['/intercom/a%00b', /control/],
+    ['/intercom/', /required/],
+    ['/intercom', /required/],
+    ['http://evil/intercom/contacts', /absolute-form/],
+    ['HTTP://127.0.0.1/intercom/admins?x=1', /absolute-form/]
+  ]
+  for (const [bad, why] of refused) {
+    t.throws(() => upstreamTarget(bad, '/intercom'), { code: 'FACADE_BAD_PATH', message: why }, bad)
   }
 })
 
