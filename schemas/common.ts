@@ -3,15 +3,15 @@
  * registered once (src/app.ts `SHARED_SCHEMAS`) and appear once as components in the OpenAPI document.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
+import { PATH_VALUE_RULE } from '../src/upstream/path.js'
 
 /**
- * An opaque Intercom id in a path: 1..255 characters, no control characters, not `.` or `..`.
- * It is always percent-encoded upstream, so `/` cannot reach another endpoint.
+ * An opaque Intercom id in a path: the one path-value rule (src/upstream/path.ts: 1..255
+ * characters, not `.` or `..`, no control characters, no unpaired surrogates). It is always
+ * percent-encoded upstream, so `/` cannot reach another endpoint.
  */
 export const OpaqueIdSchema = Type.String({
-  minLength: 1,
-  maxLength: 255,
-  pattern: '^(?!\\.{1,2}$)[^\\u0000-\\u001F\\u007F]+$',
+  ...PATH_VALUE_RULE,
   description: 'Opaque Intercom id (percent-encoded upstream).',
   examples: ['6762f0dd1bb69f9f2193bb83']
 })

@@ -4,6 +4,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox'
 import { FreeObjectSchema, ListSchema, TimestampSchema } from './common.js'
+import { PATH_VALUE_RULE } from '../src/upstream/path.js'
 
 const NullableString = Type.Union([Type.String(), Type.Null()])
 
@@ -24,7 +25,8 @@ export const ContactSchema = Type.Object({
 export type Contact = Static<typeof ContactSchema>
 
 const email = Type.String({ minLength: 3, maxLength: 320, pattern: '^[^\\s@]+@[^\\s@]+$', examples: ['ada@example.com'] })
-const externalId = Type.String({ minLength: 1, maxLength: 255, examples: ['user-1001'] })
+/** An external_id goes into a path (`ShowContactByExternalId`, the upsert), so it follows the path-value rule. */
+const externalId = Type.String({ ...PATH_VALUE_RULE, examples: ['user-1001'] })
 
 /** Writable contact fields, as Intercom names them. */
 const contactFields = {
@@ -80,7 +82,7 @@ export const DeletedContactSchema = Type.Object({
 }, { additionalProperties: true })
 
 /** `{ external_id }` path parameters. */
-export const ExternalIdParamsSchema = Type.Object({ external_id: Type.String({ minLength: 1, maxLength: 255, pattern: '^(?!\\.{1,2}$)[^\\u0000-\\u001F\\u007F]+$' }) })
+export const ExternalIdParamsSchema = Type.Object({ external_id: Type.String({ ...PATH_VALUE_RULE }) })
 
 export { SearchBodySchema, type SearchBody } from './search.js'
 

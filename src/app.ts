@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import type { AppConfig } from './config.js'
 import { validatorCompiler } from './validation.js'
+import { logSerializers } from './logging.js'
 import { serializerController } from './serializer.js'
 import problemDetails from './plugins/problem-details.js'
 import swaggerPlugin from './plugins/swagger.js'
@@ -74,7 +75,8 @@ export function fastifyOptions (config: AppConfig, logger: FastifyServerOptions[
   return {
     logger: logger === false || logger === undefined
       ? false
-      : { ...(logger as object), redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'config.intercom.token', 'token'], censor: '[redacted]' } },
+      // Requests are logged by route and a redacted query, never the raw URL (src/logging.ts).
+      : { ...(logger as object), serializers: logSerializers, redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'config.intercom.token', 'token'], censor: '[redacted]' } },
     bodyLimit: config.http.bodyLimitBytes,
     requestIdHeader: false,
     // A caller's X-Request-Id is kept when it is a safe token, else a fresh UUID is used.
@@ -115,7 +117,7 @@ export default fp<{ config: AppConfig }>(async function app (fastify: FastifyIns
   await fastify.register(metricsPlugin)
   await fastify.register(deadline, { defaultMs: config.policy.requestDeadlineMs })
 
-  await fastify.register(healthRoutes, { readinessCacheMs: config.readinessCacheMs, sandbox: config.intercom.sandbox })
+  await fastify.register(healthRoutes, { readinessCacheMs: config.readinessCacheMs, sandbox: config.intercom.sandbox, probeDeadlineMs: config.policy.requestDeadlineMs })
   await fastify.register(contactsRoutes, { prefix: '/contacts' })
   await fastify.register(conversationsRoutes, { prefix: '/conversations' })
   await fastify.register(adminsRoutes, { prefix: '/admins' })

@@ -18,8 +18,11 @@ export class InvalidInputError extends InvalidInputBase {
   }
 }
 
-/** A passthrough path with `..`, `.` or an encoded slash / backslash segment. 400. */
+/** A passthrough target that does not name exactly one Intercom endpoint (see src/facade/passthrough.ts `upstreamTarget`). 400. */
 export const BadPathError = createError('FACADE_BAD_PATH', 'Path %s is not allowed: %s', 400)
+
+/** A passthrough method Intercom's API does not use (the answer carries `Allow`). 405. */
+export const MethodNotAllowedError = createError('FACADE_METHOD_NOT_ALLOWED', 'Intercom\'s API does not use %s; the passthrough forwards %s', 405)
 
 /** An `Intercom-Version` header that is not a version. 400. */
 export const BadVersionError = createError('FACADE_BAD_INTERCOM_VERSION', 'Intercom-Version %s is not a version (expected e.g. 2.14 or Unstable)', 400)

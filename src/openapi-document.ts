@@ -5,6 +5,7 @@
 import Fastify from 'fastify'
 import app, { fastifyOptions } from './app.js'
 import { loadConfig } from './config.js'
+import { openApiYaml } from './plugins/swagger.js'
 
 /** The OpenAPI document as YAML, exactly as GET /openapi.yaml serves it. */
 export async function generateOpenApiYaml (): Promise<string> {
@@ -13,7 +14,7 @@ export async function generateOpenApiYaml (): Promise<string> {
   await fastify.register(app, { config })
   await fastify.ready()
   try {
-    return fastify.swagger({ yaml: true })
+    return openApiYaml(fastify)
   } finally {
     await fastify.close()
   }

@@ -2,9 +2,17 @@
  * Operational probes: GET /healthz (liveness) and GET /readyz (readiness: not shutting down, and
  * Intercom reachable with our token, checked with `identifyAdmin` at most once per
  * READINESS_CACHE_MS).
+ *
+ * The readiness check is shared by every caller (cached), so it depends on nothing a caller sends:
+ * it runs under a context of its own (its own request id, no caller headers, so the configured
+ * Intercom-Version, and its own deadline of `probeDeadlineMs`), never the request that found the
+ * cache stale. Otherwise one `GET /readyz` with `X-Request-Deadline-Ms: 1` or
+ * `Intercom-Version: 9.99` would take the replica out of rotation for everyone.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
+import { randomUUID } from 'node:crypto'
+import type { CallContext } from '../../src/upstream/client.js'
 import { UpstreamHttpError } from '../../src/upstream/errors.js'
 
 const ReadySchema = Type.Object({
@@ -19,21 +27,30 @@ const ReadySchema = Type.Object({
 
 /**
  * Whether a budget store is the Redis one (it holds the `redis` connection). Checked by shape, not
- * `instanceof`, so this route does not import redis-budget.ts and, with it, ioredis.
+ * `instanceof`, so this route does not import budget/redis-store.ts and, with it, ioredis.
  */
 function isSharedStore (store: object): boolean {
   return 'redis' in store
 }
 
-export interface HealthOptions { readinessCacheMs: number, sandbox: boolean }
+/**
+ * `readinessCacheMs`: how long one readiness check is reused; `probeDeadlineMs`: the check's own
+ * deadline (queueing and retries included), REQUEST_DEADLINE_MS in the app.
+ */
+export interface HealthOptions { readinessCacheMs: number, sandbox: boolean, probeDeadlineMs: number }
+
+/** No caller headers: the client sends the configured Intercom-Version. */
+const NO_CALLER_HEADERS: CallContext['headers'] = Object.freeze({})
 
 const health: FastifyPluginAsyncTypebox<HealthOptions> = async function (fastify, opts) {
   let last: { ok: boolean, detail: string, at: number } | undefined
   let pending: Promise<{ ok: boolean, detail: string, at: number }> | undefined
 
-  async function probe (request: Parameters<typeof fastify.intercom.call>[0]) {
+  /** One readiness check under its own context (see the file header). */
+  async function probe () {
+    const ctx: CallContext = { id: `readyz-${randomUUID()}`, headers: NO_CALLER_HEADERS, log: fastify.log, deadlineAt: Date.now() + opts.probeDeadlineMs }
     try {
-      await fastify.intercom.call(request, { operationId: 'identifyAdmin', method: 'GET', path: '/me' })
+      await fastify.intercom.call(ctx, { operationId: 'identifyAdmin', method: 'GET', path: '/me' })
       return { ok: true, detail: 'identifyAdmin answered', at: Date.now() }
     } catch (err) {
       const detail = err instanceof UpstreamHttpError ? `identifyAdmin answered ${err.status}` : `Intercom unreachable: ${(err as Error).message}`
@@ -51,9 +68,9 @@ const health: FastifyPluginAsyncTypebox<HealthOptions> = async function (fastify
   fastify.get('/readyz', {
     schema: { tags: ['operations'], summary: 'Readiness', description: 'Answers 200 when not shutting down and Intercom answered `identifyAdmin` (GET /me) within READINESS_CACHE_MS; else 503.', response: { 200: ReadySchema, 503: ReadySchema } },
     logLevel: 'warn'
-  }, async function (request, reply) {
+  }, async function (_request, reply) {
     if (!last || Date.now() - last.at > opts.readinessCacheMs) {
-      pending ??= probe(request).finally(() => { pending = undefined })
+      pending ??= probe().finally(() => { pending = undefined })
       last = await pending
     }
     const ok = last.ok && !fastify.lifecycle.shuttingDown

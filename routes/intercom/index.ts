@@ -1,53 +1,50 @@
 /**
- * ANY /intercom/*: the raw passthrough to any Intercom endpoint. Method, path, query and body go
- * upstream as sent (never parsed); Intercom's status, headers (hop-by-hop dropped) and body stream
- * back. Same client, auth and version headers as the facade routes. When the caller goes away, the
- * upstream request is aborted.
- *
- * A body with a `content-length` up to BUFFERED_BODY_MAX_BYTES is read into one Buffer before it
- * goes upstream: one write instead of a stream piped through undici (cheaper for the usual small
- * JSON body), and a body that can be sent again, so a call Intercom refused with 429 (or that never
- * reached it) is retried like any facade call. Larger or unsized bodies are streamed and never
- * retried (src/upstream/retry-policy.ts).
+ * /intercom/*: the raw passthrough to any Intercom endpoint. One route per method Intercom's API
+ * uses (GET, POST, PUT, PATCH, DELETE), each with its own operationId and each one call to
+ * `forward` (src/facade/passthrough.ts: path check, header filters, body buffering, abort wiring);
+ * every other method Fastify routes is answered 405 with `Allow` by `refuseMethod`.
  */
-import type { FastifyPluginAsync } from 'fastify'
-import type { Readable } from 'node:stream'
-import { checkForwardPath, forwardRequestHeaders, forwardResponseHeaders } from '../../src/facade/forward.js'
-import { ForwardHandler } from '../../src/upstream/forward-handler.js'
+import type { FastifyPluginAsync, HTTPMethods } from 'fastify'
+import { bufferSmallBody, forward, PASSTHROUGH_METHODS, refuseMethod } from '../../src/facade/passthrough.js'
 
-/** Bodies up to this size (with a `content-length`) are buffered, larger ones streamed. */
-const BUFFERED_BODY_MAX_BYTES = 64 * 1024
+/** An example per method, for the document. */
+const EXAMPLES: Record<typeof PASSTHROUGH_METHODS[number], string> = {
+  GET: 'GET /intercom/admins calls Intercom `listAdmins`.',
+  POST: 'POST /intercom/contacts with a contact body calls Intercom `CreateContact`.',
+  PUT: 'PUT /intercom/contacts/{id} calls Intercom `UpdateContact`.',
+  PATCH: 'PATCH /intercom/data_connectors/{id} with Intercom-Version 2.16 calls Intercom `updateDataConnector`.',
+  DELETE: 'DELETE /intercom/contacts/{id} calls Intercom `DeleteContact`.'
+}
 
 const passthrough: FastifyPluginAsync = async function (fastify) {
   // Bodies go upstream untouched: no parsing, any content type.
   fastify.removeAllContentTypeParsers()
-  fastify.addContentTypeParser('*', function (request, payload, done) {
-    const length = Number(request.headers['content-length'])
-    if (!(length <= BUFFERED_BODY_MAX_BYTES)) { done(null, payload); return }
-    const chunks: Buffer[] = []
-    payload.on('data', (chunk: Buffer) => { chunks.push(chunk) })
-    payload.once('end', () => { done(null, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)) })
-    payload.once('error', (err) => { done(err) })
-  })
+  fastify.addContentTypeParser('*', bufferSmallBody)
 
-  fastify.all('/*', {
-    schema: {
-      tags: ['passthrough'],
-      operationId: 'intercomPassthrough',
-      summary: 'Raw passthrough to any Intercom endpoint',
-      description: 'Sends the method, the path after /intercom, the query and the body (up to 64 KB buffered, so a 429 is retried; larger or chunked bodies streamed and sent once) to Intercom with the service\'s token and Intercom-Version, and streams Intercom\'s answer back verbatim (status, body, headers except hop-by-hop; Intercom\'s x-request-id comes back as intercom-request-id). Paths with `.`/`..` segments or encoded slashes are refused with 400. Example: GET /intercom/admins calls Intercom `listAdmins`.'
-    }
-  }, async function (request, reply) {
-    const path = checkForwardPath(request.raw.url!.slice(request.raw.url!.indexOf('/intercom') + '/intercom'.length))
-    const handler = new ForwardHandler()
-    reply.raw.once('close', () => { if (!reply.raw.writableFinished) handler.abort() })
-    const res = await fastify.intercom.forwardWith(request, {
-      method: request.method,
-      path,
-      headers: forwardRequestHeaders(request.headers),
-      body: request.body as Buffer | Readable | undefined
-    }, handler)
-    return reply.code(res.statusCode).headers(forwardResponseHeaders(res.headers)).send(res.body)
+  for (const method of PASSTHROUGH_METHODS) {
+    fastify.route({
+      method,
+      url: '/*',
+      // HEAD is refused below, not answered by this GET route.
+      exposeHeadRoute: false,
+      schema: {
+        tags: ['passthrough'],
+        operationId: `intercomPassthrough${method[0]}${method.slice(1).toLowerCase()}`,
+        summary: `Raw passthrough: ${method} any Intercom endpoint`,
+        description: `Sends ${method}, the path after /intercom, the query${method === 'GET' || method === 'DELETE' ? '' : ' and the body (up to 64 KB buffered, so a 429 is retried; larger or chunked bodies streamed and sent once)'} to Intercom with the service's token and Intercom-Version, and streams Intercom's answer back verbatim (status, body, headers except hop-by-hop ones and Set-Cookie; Intercom's x-request-id comes back as intercom-request-id). Paths with empty, \`.\`/\`..\` (or \`..;\`) segments, encoded slashes or control characters, and absolute-form targets, are refused with 400; methods other than GET, POST, PUT, PATCH and DELETE with 405. Example: ${EXAMPLES[method]}`
+      },
+      handler: forward
+    })
+  }
+
+  const forwarded = new Set<string>(PASSTHROUGH_METHODS)
+  fastify.route({
+    method: fastify.supportedMethods.filter((m) => !forwarded.has(m)) as HTTPMethods[],
+    url: '/*',
+    schema: { hide: true },
+    // Refused at onRequest, before Fastify reads (or asks a content type for) any body.
+    onRequest: refuseMethod,
+    handler: refuseMethod
   })
 }
 

@@ -1,8 +1,8 @@
 /**
  * The operation catalog: every operation of the vendored Intercom 2.14 description by operationId
  * (src/intercom-spec), and the checks that turn a catalog call `{ path?, query?, body? }` into one
- * upstream call: known path parameters only, each required one given, each value then
- * percent-encoded as one segment; query and body validated against Intercom's own schemas
+ * upstream call: known path parameters only, each required one given and following the one
+ * path-value rule (src/upstream/path.ts `pathValueProblem`), each value then percent-encoded as one segment; query and body validated against Intercom's own schemas
  * (openapi-backend, the validator the emulator uses). Failures are field errors named
  * `path.<name>`, `query.<name>`, `body.<...>`; nothing is sent.
  */
@@ -11,7 +11,7 @@ import type { Operation } from 'openapi-backend'
 import type { FieldError } from '../errors.js'
 import { loadIntercomSpec, type IntercomSpec } from '../intercom-spec/load.js'
 import { fieldErrors } from '../plugins/problem-details.js'
-import { encodeSegment } from '../upstream/path.js'
+import { encodeSegment, pathValueProblem } from '../upstream/path.js'
 import type { HttpMethod } from '../upstream/client.js'
 
 /** An operationId the vendored description does not have. 404. */
@@ -145,8 +145,10 @@ export function prepareCall (catalog: Catalog, op: CatalogOperation, input: Cata
   }
   for (const name of op.pathParams) {
     const v = pathValues[name]
-    if (v === undefined) errors.push({ field: `path.${name}`, message: 'is required' })
-    else if (String(v) === '') errors.push({ field: `path.${name}`, message: 'must not be empty' })
+    if (v === undefined) { errors.push({ field: `path.${name}`, message: 'is required' }); continue }
+    // The one path-value rule (src/upstream/path.ts), as the id routes apply it.
+    const problem = pathValueProblem(String(v))
+    if (problem !== undefined) errors.push({ field: `path.${name}`, message: problem })
   }
   if (input.body !== undefined && !op.hasBody) errors.push({ field: 'body', message: `is not accepted by ${op.operationId}` })
   if (errors.length > 0) return { errors }

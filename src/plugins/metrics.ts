@@ -6,6 +6,8 @@
  * - `http_requests_total{method,route,status_code}` and `http_request_duration_seconds{method,route,status_code}`:
  *   every answered request; `route` is the route pattern (`/contacts/:id`), never the raw URL, and
  *   `unmatched` for a request no route matched.
+ * - `http_client_aborts_total{route}`: requests whose caller closed the connection before the answer
+ *   (src/client-abort.ts), counted from the error path only.
  * - `intercom_requests_total{operation,method,status}` and `intercom_request_duration_seconds{operation,method}`:
  *   every upstream call, by Intercom operationId; `status` is Intercom's status code, or
  *   `error_<kind>` (connect, timeout, reset, aborted, protocol, too_large, cancelled) when no usable
@@ -27,6 +29,7 @@
 import fp from 'fastify-plugin'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { UpstreamObserver } from '../upstream/observer.js'
+import { isClientAbort } from '../client-abort.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -108,7 +111,15 @@ export default fp<MetricsOptions>(async function metrics (fastify, opts) {
   const requests = new Counter({ name: 'http_requests_total', help: 'Requests answered, by method, route pattern and status', labelNames: ['method', 'route', 'status_code'], registers: [register] })
   const duration = new Histogram({ name: 'http_request_duration_seconds', help: 'Time to answer a request, in seconds', labelNames: ['method', 'route', 'status_code'], buckets: LATENCY_BUCKETS_S, registers: [register] })
 
+  const aborts = new Counter({ name: 'http_client_aborts_total', help: 'Requests whose caller closed the connection before the answer was written, by route pattern', labelNames: ['route'], registers: [register] })
+
   fastify.intercom.addObserver(upstreamMetricsObserver(register))
+
+  // onError runs only for errors (before the error handler): no per-request work.
+  fastify.addHook('onError', function (request, _reply, _error, done) {
+    if (isClientAbort(request)) aborts.inc({ route: request.routeOptions.url ?? 'unmatched' })
+    done()
+  })
 
   fastify.addHook('onResponse', function (request, reply, done) {
     // The route pattern, never the URL: ids and emails in paths must not become label values.

@@ -15,6 +15,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { UpstreamHttpError, UpstreamNetworkError } from '../upstream/errors.js'
 import { InvalidInputError, RouteNotFoundError, type FieldError } from '../errors.js'
 import { DeadlineExceededError, RateBudgetExhaustedError } from '../upstream/errors.js'
+import { CLIENT_CLOSED_REQUEST, isClientAbort } from '../client-abort.js'
 
 /** The problem body (schemas/common.ts `ProblemSchema` documents it). */
 export interface Problem {
@@ -114,6 +115,11 @@ export function sendProblem (reply: FastifyReply, problem: Problem, headers: Rec
 
 export default fp(async function problemDetails (fastify) {
   fastify.setErrorHandler(function (error: FastifyError | Error, request, reply) {
+    // The caller went away (e.g. mid-body): not our error, nobody reads the answer (src/client-abort.ts).
+    if (isClientAbort(request)) {
+      request.log.info({ err: { message: error.message, code: (error as FastifyError).code } }, 'client aborted')
+      return reply.code(CLIENT_CLOSED_REQUEST).send()
+    }
     // A streamed (passthrough) body cut off at BODY_LIMIT_BYTES surfaces as the upstream call's failure.
     if (error instanceof UpstreamNetworkError && (error.cause as { code?: string } | undefined)?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return sendProblem(reply, build(request, 413, 'FST_ERR_CTP_BODY_TOO_LARGE', 'Request body is too large; nothing complete was sent to Intercom.'))

@@ -4,6 +4,8 @@
  * Shared schemas registered with an `$id` appear once under `components.schemas` by that name.
  */
 import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+import YAML from 'yaml'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import { SECURITY_SCHEMES } from './auth.js'
@@ -16,6 +18,15 @@ export const OPENAPI_INFO = {
     'Errors are RFC 9457 problem details (application/problem+json). Send `X-Request-Id` to correlate logs; ' +
     'send `Intercom-Version` to override the configured version for one request. ' +
     'Every other Intercom operation is reachable through the raw passthrough `/intercom/*`.'
+}
+
+/**
+ * The document as YAML, every shared object written out where it is used: no anchors or aliases
+ * (`&a1`/`*a1`), which code generators and validating proxies read poorly. GET /openapi.yaml and
+ * `npm run openapi` both use it.
+ */
+export function openApiYaml (fastify: FastifyInstance): string {
+  return YAML.stringify(fastify.swagger(), { strict: false, aliasDuplicateObjects: false })
 }
 
 export default fp(async function swaggerPlugin (fastify) {
@@ -48,6 +59,6 @@ export default fp(async function swaggerPlugin (fastify) {
     return fastify.swagger()
   })
   fastify.get('/openapi.yaml', { schema: { hide: true } }, async function (_request, reply) {
-    return reply.type('application/yaml').send(fastify.swagger({ yaml: true }))
+    return reply.type('application/yaml').send(openApiYaml(fastify))
   })
 }, { name: 'swagger' })

@@ -125,3 +125,34 @@ test('a chunked passthrough body is cut off once it passes BODY_LIMIT_BYTES: 413
   t.notOk(emulator.requests.some((r) => r.method === 'POST' && r.body !== undefined), 'no complete body reached Intercom')
   t.ok(emulator.requests.every((r) => r.method !== 'POST' || (r.headers['content-length'] === undefined)), 'nothing with a full body was forwarded')
 })
+
+test('one path-value rule everywhere: unpaired surrogates and dot, CR/LF or control values are a 400 naming the field, never a 500, nothing sent', async (t) => {
+  const { app, emulator } = await build(t)
+  // An unpaired surrogate arrives in JSON as an escape; before the rule, encodeURIComponent threw (500).
+  const upsert = await app.inject({ method: 'POST', url: '/contacts/upsert', headers: { 'content-type': 'application/json' }, payload: '{"external_id":"a\\ud800","email":"s@example.com"}' })
+  t.equal(upsert.statusCode, 400, 'upsert external_id with a lone surrogate')
+  t.match(json(upsert), { code: 'VALIDATION_ERROR', errors: [{ field: 'body.external_id' }] })
+  for (const url of ['/contacts/a%ED%A0%80', '/contacts/find_by_external_id/%ED%B0%80']) {
+    const res = await rawRequest(app, 'GET', url)
+    t.ok(res.statusCode === 400, `${url}: ${res.statusCode}`)
+  }
+
+  const cases: Array<[unknown, string]> = [
+    ['..', 'must not be . or ..'],
+    ['.', 'must not be . or ..'],
+    ['abc\r\nX-Injected: yes', 'control characters'],
+    ['a\u0001', 'control characters'],
+    ['a\u007f', 'control characters'],
+    ['a\ud800', 'unpaired UTF-16 surrogates']
+  ]
+  for (const [value, message] of cases) {
+    const res = await app.inject({ method: 'POST', url: '/intercom/operations/ShowContact', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ path: { contact_id: value } }) })
+    t.equal(res.statusCode, 400, `catalog contact_id ${JSON.stringify(value)}`)
+    t.match(json(res), { errors: [{ field: /path\.contact_id$/, message: new RegExp(message.replace('.', '\\.')) }] }, JSON.stringify(value))
+  }
+  t.equal(emulator.requests.length, 0, 'none of those reached Intercom')
+
+  const ok = await app.inject({ method: 'POST', url: '/intercom/operations/ShowContact', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ path: { contact_id: '..%2Fadmins' } }) })
+  t.equal(ok.statusCode, 404, 'a value the rule accepts is sent, as one encoded segment')
+  t.same(emulator.requests.map((r) => r.path), ['/contacts/..%252Fadmins'])
+})

@@ -28,3 +28,18 @@ test('GET /readyz is 503 when Intercom refuses the token', async (t) => {
   t.equal(res.statusCode, 503)
   t.match(json(res), { checks: { upstream: { ok: false, detail: 'identifyAdmin answered 401' } } })
 })
+
+test('GET /readyz depends on nothing a caller sends: a 1 ms deadline and a bogus Intercom-Version do not fail the shared check', async (t) => {
+  const { app, emulator } = await build(t)
+  // Intercom takes 50 ms: a check run under the caller's 1 ms deadline would fail and be cached.
+  emulator.fault({ method: 'GET', path: '/me', delayMs: 50 })
+  const hostile = await app.inject({ method: 'GET', url: '/readyz', headers: { 'x-request-deadline-ms': '1', 'intercom-version': '9.99', 'x-request-id': 'hostile-1' } })
+  t.equal(hostile.statusCode, 200, 'the check ran under its own deadline')
+  const calls = emulator.requests.filter((r) => r.path === '/me')
+  t.equal(calls.length, 1)
+  t.equal(calls[0].headers['intercom-version'], '2.14', 'the configured Intercom-Version, not the caller\'s')
+  t.not(calls[0].headers['x-request-id'], 'hostile-1', 'the check has its own request id')
+  const next = await app.inject({ method: 'GET', url: '/readyz' })
+  t.equal(next.statusCode, 200, 'the next plain /readyz is still ready')
+  t.match(json(next), { status: 'ready', checks: { upstream: { ok: true } } })
+})
