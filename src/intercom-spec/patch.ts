@@ -1,6 +1,8 @@
 /**
- * Corrections to Intercom's OpenAPI 2.14 description (spec/intercom/api.intercom.io.2.14.yaml),
- * applied to the parsed document at load time (load.ts), before the request validator is built.
+ * Corrections to Intercom's OpenAPI descriptions (spec/intercom/api.intercom.io.<version>.yaml),
+ * applied to a parsed document at load time (load.ts), before the request validator is built. Each
+ * patch names the versions whose description has its defect (`versions`); a version gets only its
+ * own patches, in list order ({@link patchesFor}).
  *
  * Each entry fixes one defect that would make the emulator or the operation catalog reject (or fail to validate) a request
  * the real Intercom accepts. Validation is never loosened as a whole: a patch touches one schema
@@ -8,7 +10,7 @@
  * drop a correction.
  *
  * Defects seen but NOT patched (they only affect response schemas or examples, which the emulator
- * does not validate, or are harmless to Ajv):
+ * does not validate, or are harmless to Ajv); 2.14's, and still in 2.15 and 2.16:
  * - Integer Unix-seconds fields declared `format: date-time` (contact.created_at, create_contact_request
  *   .signed_up_at / .last_seen_at, create_conversation_request.created_at, conversation.*_at, ...):
  *   wrong, but Ajv applies string formats to strings only, so integers still pass.
@@ -21,16 +23,19 @@
  * - identifyAdmin response example: app.secure is not in the `app` schema.
  * - Contact response examples omit `email_domain` which the `contact` schema lists.
  */
+import type { IntercomVersion } from './versions.js'
 
-/** One correction: where, why, and the in-place edit. */
+/** One correction: where, why, for which versions, and the in-place edit. */
 export interface SpecPatch {
   /** JSON-pointer-like location of the node edited (for messages). */
   target: string
   /** Why the original is wrong. */
   reason: string
+  /** The versions whose description has the defect. Default: every supported version. */
+  versions?: readonly IntercomVersion[]
+  /** Edit the document in place; throws when the target is gone or changed shape (the patch must be reviewed). */
   apply: (doc: Record<string, unknown>) => void
 }
-
 
 type Node = Record<string, unknown>
 
@@ -219,8 +224,22 @@ export const SPEC_PATCHES: SpecPatch[] = [
   }))
 ]
 
-/** Apply every {@link SPEC_PATCHES} entry to a parsed OpenAPI document, in place. Returns the document. */
-export function applySpecPatches<T extends Record<string, unknown>> (doc: T): T {
-  for (const patch of SPEC_PATCHES) patch.apply(doc)
+/** The patches of `version`'s description, in list order. */
+export function patchesFor (version: IntercomVersion): SpecPatch[] {
+  return SPEC_PATCHES.filter((p) => p.versions === undefined || p.versions.includes(version))
+}
+
+/**
+ * Apply `version`'s patches to its parsed OpenAPI document, in place. Returns the document.
+ * Throws (naming the version) when a patch's target is gone.
+ */
+export function applySpecPatches<T extends Record<string, unknown>> (doc: T, version: IntercomVersion): T {
+  for (const patch of patchesFor(version)) {
+    try {
+      patch.apply(doc)
+    } catch (err) {
+      throw new Error(`Intercom ${version} description: ${(err as Error).message}`, { cause: err })
+    }
+  }
   return doc
 }

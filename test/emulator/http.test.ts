@@ -100,7 +100,7 @@ test('unknown routes and unimplemented operations are 404 error lists', async (t
 test('requests are recorded raw: path not decoded, query parsed, headers, body', async (t) => {
   const { call, emulator } = await harness(t)
   await call('GET', '/contacts/abc%2Fdef?x=1&y=2&y=3')
-  await call('POST', '/contacts', { email: 'rec@example.com' }, { headers: { 'Intercom-Version': '2.14' } })
+  await call('POST', '/contacts', { email: 'rec@example.com' }, { headers: { 'intercom-version': '2.14' } })
   const [get, post] = emulator.requests
   t.same(get, {
     method: 'GET',
