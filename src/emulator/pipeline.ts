@@ -87,7 +87,7 @@ export interface PipelineDeps {
   handlers: ReadonlyMap<string, OperationHandler>
   retryAfter?: 'seconds' | 'http-date'
   /** The example answer of an operation without a handler (memoised by the caller). */
-  exampleFor: (spec: LoadedSpec, operationId: string) => { status: number; body: unknown } | undefined
+  exampleFor: (spec: LoadedSpec, operationId: string) => { status: number; body: unknown; headers?: Record<string, string> } | undefined
   /** Append a request to the records (called once per request). */
   record: (request: FastifyRequest) => void
   /** Append a violation to the records. */
@@ -175,7 +175,7 @@ export function answer (request: FastifyRequest, reply: FastifyReply, status: nu
     }
   }
   ex.answer = { status, body }
-  void reply.code(status).headers(headers).header('x-request-id', ex.requestId).type(JSON_TYPE).send(JSON.stringify(body))
+  void reply.code(status).headers(headers).header('x-request-id', ex.requestId).type(JSON_TYPE).send(JSON.stringify(body)) // undefined: no body
 }
 
 /** Answer an Intercom error list. */
@@ -324,7 +324,7 @@ export function registerPipeline (app: FastifyInstance, deps: PipelineDeps): voi
       // Specified but not emulated: the description's example answer for its success status.
       const example = deps.exampleFor(ex.spec as LoadedSpec, route.operationId)
       if (example !== undefined) {
-        answer(request, reply, example.status, example.body, ex.rateLimit)
+        answer(request, reply, example.status, example.body, example.headers === undefined ? ex.rateLimit : { ...ex.rateLimit, ...example.headers })
         return
       }
       request.log.warn({ operationId: route.operationId }, 'emulator: operation not implemented')

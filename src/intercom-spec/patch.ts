@@ -74,6 +74,19 @@ const pageParams = [
 /** A custom attribute / metadata value: Intercom takes strings, numbers, booleans, null and (metadata) objects. */
 const freeValue = { oneOf: [{ type: 'string', nullable: true }, { type: 'number' }, { type: 'boolean' }, { type: 'object' }] }
 
+/**
+ * `nullable: true` beside a bare `oneOf` (no `type`): Ajv refuses to compile it ("nullable" cannot
+ * be used without "type"). Move the nullability into the branch of type `branchType`.
+ */
+function nullableIntoBranch (node: Node, branchType: string, where: string): void {
+  const branches = node.oneOf
+  if (node.nullable !== true || node.type !== undefined || !Array.isArray(branches)) throw new Error(`spec patch: ${where} changed shape`)
+  const branch = branches.find((b: Node) => b.type === branchType) as Node | undefined
+  if (branch === undefined) throw new Error(`spec patch: ${where} has no ${branchType} branch`)
+  delete node.nullable
+  branch.nullable = true
+}
+
 /** The list of corrections, applied in order by {@link applySpecPatches}. */
 export const SPEC_PATCHES: SpecPatch[] = [
   {
@@ -221,7 +234,53 @@ export const SPEC_PATCHES: SpecPatch[] = [
       if ((ca.additionalProperties as Node | undefined)?.type !== 'string') throw new Error(`spec patch: ${name}.custom_attributes changed shape`)
       ca.additionalProperties = { oneOf: [{ type: 'string', nullable: true }, { type: 'number' }, { type: 'boolean' }] }
     }
-  }))
+  })),
+  {
+    target: '/components/schemas/update_data_attribute_request/oneOf',
+    reason: 'updateDataAttribute: the body is `oneOf` ["list attribute" (requires `options`), "other type" (no ' +
+      'constraint)]. A body with `options` matches both branches, so oneOf refuses it, including the operation\'s own ' +
+      '`successful` example; only bodies without options could pass. Intercom takes either: make it `anyOf`.',
+    apply: (doc) => {
+      const node = at(doc, schema('update_data_attribute_request'))
+      if (!Array.isArray(node.oneOf) || node.oneOf.length !== 2) throw new Error('spec patch: update_data_attribute_request.oneOf changed shape')
+      node.anyOf = node.oneOf
+      delete node.oneOf
+    }
+  },
+  ...([['/export/reporting_data/{job_identifier}', 'the export job status'], ['/download/reporting_data/{job_identifier}', 'the export download']] as const).map(([path, what]): SpecPatch => ({
+    target: `/paths/${path.replace(/\//g, '~1')}/get/parameters/job_identifier`,
+    reason: `The reporting-data export operation GET ${path} (${what}) declares \`job_identifier\` as a required ` +
+      'QUERY parameter, but it is the path\'s `{job_identifier}` segment (the enqueue answer\'s job_identifier goes in ' +
+      'the path); as declared, the path parameter is undeclared and every request lacks the query one. Declare it in the path.',
+    apply: (doc) => {
+      const params = operation(doc, path, 'get').parameters as Node[]
+      const p = params.find((q) => q.name === 'job_identifier')
+      if (p === undefined || p.in !== 'query') throw new Error(`spec patch: GET ${path} job_identifier is no longer a query parameter`)
+      p.in = 'path'
+      p.required = true
+    }
+  })),
+  // 2.15 and 2.16 only.
+  ...['create_content_import_source_request', 'update_content_import_source_request'].map((name): SpecPatch => ({
+    target: `/components/schemas/${name}/properties/audience_ids`,
+    versions: ['2.15', '2.16'],
+    reason: `${name}: \`audience_ids\` (new in 2.15) has \`nullable: true\` next to a bare \`oneOf\` [integer, array of ` +
+      'integers], which Ajv refuses to compile, so no content import source could be created or updated. Move the ' +
+      'nullability into the integer branch: null still matches exactly one branch.',
+    apply: (doc) => nullableIntoBranch(at(doc, [...schema(name), 'properties', 'audience_ids']), 'integer', `${name}.audience_ids`)
+  })),
+  {
+    target: '/paths/~1fin_voice~1phone_number~1{phone_number}/get/responses/200',
+    versions: ['2.15', '2.16'],
+    reason: 'collectFinVoiceCallByPhoneNumber documents only its 401 and 404 answers, no success answer, although its ' +
+      'description says it returns the call, as collectFinVoiceCallById on the same resource does (with a 200 ' +
+      '"AI Call Response"). Declare that same 200, so the catalog and the emulator know what a found call looks like.',
+    apply: (doc) => {
+      const responses = at(doc, ['paths', '/fin_voice/phone_number/{phone_number}', 'get', 'responses'])
+      if ('200' in responses) throw new Error('spec patch: collectFinVoiceCallByPhoneNumber now declares a 200; drop this patch')
+      responses['200'] = structuredClone(at(doc, ['paths', '/fin_voice/collect/{id}', 'get', 'responses', '200']))
+    }
+  }
 ]
 
 /** The patches of `version`'s description, in list order. */
