@@ -2,15 +2,20 @@
  * Shapes of the operation catalog (GET /intercom/operations, POST /intercom/operations/{operationId}).
  */
 import { Type, type Static } from '@sinclair/typebox'
+import { SUPPORTED_VERSIONS } from '../src/intercom-spec/versions.js'
+
+/** A supported Intercom version. */
+const VersionSchema = Type.Union(SUPPORTED_VERSIONS.map((v) => Type.Literal(v)), { description: `A supported Intercom version: ${SUPPORTED_VERSIONS.join(', ')}` })
 
 /** An Intercom operationId, e.g. `listAdmins`, `ShowContact`. */
-export const OperationIdSchema = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_]+$', description: 'An Intercom 2.14 operationId (GET /intercom/operations lists them)', examples: ['listAdmins'] })
+export const OperationIdSchema = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_]+$', description: 'An Intercom operationId of the request\'s version (GET /intercom/operations lists them)', examples: ['listAdmins'] })
 
 /** `{ operationId }` path parameters. */
 export const OperationParamsSchema = Type.Object({ operationId: OperationIdSchema }, { additionalProperties: false })
 
 /** `?tag=` filter of the listing. */
 export const OperationListQuerySchema = Type.Object({
+  version: Type.Optional(Type.Union(SUPPORTED_VERSIONS.map((v) => Type.Literal(v)), { description: `List this version's operations (${SUPPORTED_VERSIONS.join(', ')}); default: the request's Intercom-Version, else the configured one` })),
   tag: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Only operations carrying this Intercom tag (e.g. `Contacts`), case-insensitive' }))
 }, { additionalProperties: false })
 export type OperationListQuery = Static<typeof OperationListQuerySchema>
@@ -21,11 +26,14 @@ export const OperationSchema = Type.Object({
   method: Type.String({ description: 'GET, POST, PUT or DELETE' }),
   path: Type.String({ description: "Intercom's path template, e.g. /contacts/{contact_id}" }),
   summary: Type.String(),
-  tags: Type.Array(Type.String())
+  tags: Type.Array(Type.String()),
+  added_in: { ...VersionSchema, description: 'The first supported Intercom version whose description has this operation' },
+  derived_operation_id: Type.Boolean({ description: 'True when the operationId is ours, not Intercom\'s: the description gives none, so it is derived from method and path (the reporting-data export operations, e.g. postExportReportingDataEnqueue)' })
 }, { $id: 'IntercomOperation', title: 'IntercomOperation', additionalProperties: false })
 
-/** The listing: every operation in one page. */
+/** The listing: every operation of one version in one page. */
 export const OperationListSchema = Type.Object({
+  version: { ...VersionSchema, description: 'The Intercom version listed' },
   data: Type.Array(Type.Ref('IntercomOperation')),
   total_count: Type.Integer(),
   next_cursor: Type.Null({ description: 'Always null: the whole catalog is one page' })

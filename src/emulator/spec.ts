@@ -1,14 +1,21 @@
 /**
- * Intercom's OpenAPI 2.14 description as the emulator uses it: loaded once per process by
- * src/intercom-spec (parsed from the vendored YAML through a JSON cache, corrected by its patch.ts,
- * shared with the operation catalog), then used for two things:
- * - routing: (method, raw path) → the Intercom `operationId` and its decoded path parameters;
+ * One Intercom version's OpenAPI description as the emulator uses it: loaded on first use per
+ * version by src/intercom-spec (parsed from the vendored YAML through a JSON cache, corrected by
+ * its patch.ts, shared with the operation catalog), then used for two things:
+ * - routing: (method, raw path) → the Intercom `operationId` and its decoded path parameters,
+ *   through find-my-way (Fastify's own router), one router per version built from its `paths`;
  * - request validation: openapi-backend's Ajv validators (src/intercom-spec/validator.ts).
+ *
+ * Routing (find-my-way): static segments win over parameters (`/contacts/search` before
+ * `/contacts/{id}`), a trailing slash is ignored, parameters are percent-decoded (`a%2Fb` → `a/b`);
+ * an empty parameter or a malformed escape matches nothing.
  */
+import FindMyWay from 'find-my-way'
 import { loadIntercomSpec } from '../intercom-spec/load.js'
 import type { ValidationInput } from '../intercom-spec/validator.js'
+import type { IntercomVersion } from '../intercom-spec/versions.js'
 
-export { SPEC_RELATIVE_PATH, findProjectRoot } from '../intercom-spec/load.js'
+export { findProjectRoot, specRelativePath } from '../intercom-spec/load.js'
 export type { ValidationInput } from '../intercom-spec/validator.js'
 
 /** Result of routing a request. `params` are the decoded path parameters by name. */
@@ -19,8 +26,9 @@ export interface RouteMatch {
   params: Record<string, string>
 }
 
-/** The loaded, patched description with its router and validator. */
+/** One version's loaded, patched description with its router and validator. */
 export interface LoadedSpec {
+  version: IntercomVersion
   /** The patched OpenAPI document (not dereferenced). Do not mutate. */
   document: Record<string, unknown>
   /** Every operationId in the description. */
@@ -31,45 +39,35 @@ export interface LoadedSpec {
   validate: (operationId: string, input: ValidationInput) => unknown[]
 }
 
-interface CompiledRoute {
-  operationId: string
-  template: string
-  method: string
-  /** Per segment: a literal, or null for a parameter. */
-  literals: Array<string | null>
-  paramNames: string[]
-  /** Total length of the literal segments: the more, the more specific. */
-  specificity: number
-}
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const
 
-const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace']
+/** What find-my-way keeps per route. */
+interface RouteStore { operationId: string; template: string }
 
-/** Split a raw path into segments, ignoring trailing slashes ('/' → []). */
-function segmentsOf (path: string): string[] {
-  const trimmed = path.replace(/\/+$/, '')
-  return trimmed === '' ? [] : trimmed.slice(1).split('/')
-}
-
-/** Compile the spec's paths into routes grouped by `METHOD segmentCount`, most specific first. */
-function compileRoutes (doc: Record<string, unknown>): Map<string, CompiledRoute[]> {
-  const table = new Map<string, CompiledRoute[]>()
+/** A router over the description's `paths` (every operation has an operationId: load.ts names the unnamed). */
+export function buildRouter (doc: Record<string, unknown>): (method: string, rawPath: string) => RouteMatch | undefined {
+  const router = FindMyWay({ ignoreTrailingSlash: true, maxParamLength: 65536 })
   const paths = (doc.paths ?? {}) as Record<string, Record<string, { operationId?: string }>>
+  const noop = (): void => {}
   for (const [template, item] of Object.entries(paths)) {
-    const segs = segmentsOf(template)
-    const literals = segs.map((s) => (/^\{[^}]+\}$/.test(s) ? null : s))
-    const paramNames = segs.filter((s, i) => literals[i] === null).map((s) => s.slice(1, -1))
-    const specificity = literals.reduce((n, l) => n + (l?.length ?? 0), 0)
+    const fmwPath = template.replace(/\{([^}]+)\}/g, ':$1')
     for (const method of HTTP_METHODS) {
       const op = item[method]
-      if (op?.operationId === undefined) continue
-      const key = `${method.toUpperCase()} ${segs.length}`
-      const list = table.get(key) ?? []
-      list.push({ operationId: op.operationId, template, method, literals, paramNames, specificity })
-      table.set(key, list)
+      if (op === undefined) continue
+      const operationId = op.operationId
+      if (operationId === undefined) continue
+      const store: RouteStore = { operationId, template }
+      router.on(method.toUpperCase() as 'GET', fmwPath, noop, store)
     }
   }
-  for (const list of table.values()) list.sort((a, b) => b.specificity - a.specificity)
-  return table
+  return (method, rawPath) => {
+    const found = router.find(method.toUpperCase() as 'GET', rawPath)
+    if (found === null) return undefined
+    const params = found.params as Record<string, string | undefined>
+    for (const name in params) if (params[name] === '' || params[name] === undefined) return undefined
+    const { operationId, template } = found.store as RouteStore
+    return { operationId, template, params: params as Record<string, string> }
+  }
 }
 
 /** Format Ajv errors into one readable line for the error message. */
@@ -87,48 +85,22 @@ export function describeValidationErrors (errors: unknown[]): string {
   return parts.join('; ')
 }
 
-let loading: Promise<LoadedSpec> | undefined
+const loading = new Map<IntercomVersion, Promise<LoadedSpec>>()
 
-/** Load (once per process) the patched description, its router and its validator. */
-export function loadSpec (): Promise<LoadedSpec> {
-  loading ??= build().catch((err: unknown) => {
-    loading = undefined
-    throw err
-  })
-  return loading
+/** Load (once per process and version, on first use) the patched description, its router and its validator. */
+export function loadSpec (version: IntercomVersion): Promise<LoadedSpec> {
+  let pending = loading.get(version)
+  if (pending === undefined) {
+    pending = build(version).catch((err: unknown) => {
+      loading.delete(version)
+      throw err
+    })
+    loading.set(version, pending)
+  }
+  return pending
 }
 
-async function build (): Promise<LoadedSpec> {
-  const { document, operationIds, validate } = await loadIntercomSpec()
-  const routes = compileRoutes(document)
-
-  const match = (method: string, rawPath: string): RouteMatch | undefined => {
-    const segs = segmentsOf(rawPath)
-    const candidates = routes.get(`${method.toUpperCase()} ${segs.length}`)
-    if (candidates === undefined) return undefined
-    outer: for (const route of candidates) {
-      const params: Record<string, string> = {}
-      let p = 0
-      for (let i = 0; i < segs.length; i++) {
-        const literal = route.literals[i]
-        const seg = segs[i]
-        if (literal === null) {
-          if (seg === '') continue outer
-          let value: string
-          try {
-            value = decodeURIComponent(seg)
-          } catch {
-            continue outer
-          }
-          params[route.paramNames[p++]] = value
-        } else if (literal !== seg) {
-          continue outer
-        }
-      }
-      return { operationId: route.operationId, template: route.template, params }
-    }
-    return undefined
-  }
-
-  return { document, operationIds, match, validate }
+async function build (version: IntercomVersion): Promise<LoadedSpec> {
+  const { document, operationIds, validate } = await loadIntercomSpec(version)
+  return { version, document, operationIds, match: buildRouter(document), validate }
 }

@@ -1,21 +1,49 @@
 /**
- * The operation catalog: every operation of the vendored Intercom 2.14 description by operationId
- * (src/intercom-spec), and the checks that turn a catalog call `{ path?, query?, body? }` into one
- * upstream call: known path parameters only, each required one given and following the one
- * path-value rule (src/upstream/path.ts `pathValueProblem`), each value then percent-encoded as one segment; query and body validated against Intercom's own schemas
- * (openapi-backend, the validator the emulator uses). Failures are field errors named
- * `path.<name>`, `query.<name>`, `body.<...>`; nothing is sent.
+ * The operation catalog, per supported Intercom version: every operation of that version's vendored
+ * description by operationId (src/intercom-spec; the four without one carry our derived name,
+ * intercom-spec/names.ts), each with the first version that has it (`added_in`, from the committed
+ * operation index, so listing one version loads no other), and the checks that turn a catalog call
+ * `{ path?, query?, body? }` into one upstream call: known path parameters only, each required one
+ * given and following the one path-value rule (src/upstream/path.ts
+ * `pathValueProblem`), each value then percent-encoded as one segment; query and body validated against that
+ * version's own schemas (openapi-backend, the validator the emulator uses). Failures are field
+ * errors named `path.<name>`, `query.<name>`, `body.<...>`; nothing is sent.
  */
 import createError from '@fastify/error'
+import type { FastifyRequest } from 'fastify'
 import type { Operation } from 'openapi-backend'
 import type { FieldError } from '../errors.js'
 import { loadIntercomSpec, type IntercomSpec } from '../intercom-spec/load.js'
+import { DERIVED_ID_EXTENSION } from '../intercom-spec/names.js'
+import { operationVersions } from '../intercom-spec/operation-index.js'
+import { DEFAULT_VERSION, SUPPORTED_VERSIONS, isSupportedVersion, type IntercomVersion } from '../intercom-spec/versions.js'
 import { fieldErrors } from '../plugins/problem-details.js'
 import { encodeSegment, pathValueProblem } from '../upstream/path.js'
 import type { HttpMethod } from '../upstream/client.js'
 
-/** An operationId the vendored description does not have. 404. */
-export const UnknownOperationError = createError('FACADE_UNKNOWN_OPERATION', 'Intercom 2.14 has no operation %s (GET /intercom/operations lists them)', 404)
+/** An operationId the request's version does not have (the message names the versions that do). 404. */
+export const UnknownOperationError = createError('FACADE_UNKNOWN_OPERATION', '%s', 404)
+
+/** The 404 for `operationId` absent from `version`: names the versions that have it, if any. */
+export function unknownOperation (operationId: string, version: IntercomVersion): Error {
+  const others = operationVersions().versionsOf(operationId)
+  const where = others.length > 0
+    ? `it is in Intercom ${others.join(', ')} (send Intercom-Version: ${others[others.length - 1]})`
+    : `no supported version (${SUPPORTED_VERSIONS.join(', ')}) has it`
+  return new UnknownOperationError(`Intercom ${version} has no operation ${operationId}: ${where}. GET /intercom/operations lists a version's operations.`)
+}
+
+/**
+ * The Intercom version a request is served as: its `Intercom-Version` header when that is a
+ * supported version, else `configured` (the client's INTERCOM_VERSION) when supported, else
+ * DEFAULT_VERSION. The one place the catalog reads it (the lead may switch it to
+ * `request.intercomVersion` at merge).
+ */
+export function requestVersion (request: Pick<FastifyRequest, 'headers'>, configured: string): IntercomVersion {
+  const header = request.headers['intercom-version']
+  if (isSupportedVersion(header)) return header
+  return isSupportedVersion(configured) ? configured : DEFAULT_VERSION
+}
 
 /** One listed operation. */
 export interface CatalogEntry {
@@ -25,6 +53,10 @@ export interface CatalogEntry {
   path: string
   summary: string
   tags: string[]
+  /** The first supported version whose description has this operation. */
+  added_in: IntercomVersion
+  /** True when the operationId is ours (Intercom's description gives none; see intercom-spec/names.ts). */
+  derived_operation_id: boolean
 }
 
 /** A listed operation with what a call needs. */
@@ -36,8 +68,9 @@ export interface CatalogOperation extends CatalogEntry {
   bodyRequired: boolean
 }
 
-/** The catalog over one loaded description. */
+/** The catalog over one version's loaded description. */
 export interface Catalog {
+  version: IntercomVersion
   /** Every operation, in the description's order. */
   entries: CatalogEntry[]
   get: (operationId: string) => CatalogOperation | undefined
@@ -66,7 +99,8 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const
 export function buildCatalog (spec: IntercomSpec): Catalog {
   const byId = new Map<string, CatalogOperation>()
   const entries: CatalogEntry[] = []
-  const paths = (spec.document.paths ?? {}) as Record<string, Record<string, { operationId?: string }>>
+  const { addedIn } = operationVersions()
+  const paths = (spec.document.paths ?? {}) as Record<string, Record<string, { operationId?: string, [DERIVED_ID_EXTENSION]?: boolean }>>
   for (const [template, item] of Object.entries(paths)) {
     for (const method of METHODS) {
       const operationId = item[method]?.operationId
@@ -78,7 +112,9 @@ export function buildCatalog (spec: IntercomSpec): Catalog {
         method: method.toUpperCase() as HttpMethod,
         path: template,
         summary: op.summary ?? '',
-        tags: op.tags ?? []
+        tags: op.tags ?? [],
+        added_in: addedIn(operationId) ?? spec.version,
+        derived_operation_id: item[method]?.[DERIVED_ID_EXTENSION] === true
       }
       const pathParams = [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1])
       const requestBody = op.requestBody as { required?: boolean } | undefined
@@ -86,21 +122,26 @@ export function buildCatalog (spec: IntercomSpec): Catalog {
       byId.set(operationId, { ...entry, pathParams, hasBody: requestBody !== undefined, bodyRequired: requestBody?.required === true })
     }
   }
-  return { entries, get: (id) => byId.get(id), spec }
+  return { version: spec.version, entries, get: (id) => byId.get(id), spec }
 }
 
-let catalog: Promise<Catalog> | undefined
+const catalogs = new Map<IntercomVersion, Promise<Catalog>>()
 
 /**
- * The catalog, loaded on first use (the description is read and its validator built once per
- * process, ~0.1–0.5 s), so the service's start-up and its other routes never pay for it.
+ * `version`'s catalog, loaded on its first use (the description is read and its validator built
+ * once per process and version, ~0.1–0.5 s), so the service's start-up, its other routes and the
+ * versions nobody asks for never pay for it.
  */
-export function loadCatalog (): Promise<Catalog> {
-  catalog ??= loadIntercomSpec().then(buildCatalog).catch((err: unknown) => {
-    catalog = undefined
-    throw err
-  })
-  return catalog
+export function loadCatalog (version: IntercomVersion): Promise<Catalog> {
+  let pending = catalogs.get(version)
+  if (pending === undefined) {
+    pending = loadIntercomSpec(version).then(buildCatalog).catch((err: unknown) => {
+      catalogs.delete(version)
+      throw err
+    })
+    catalogs.set(version, pending)
+  }
+  return pending
 }
 
 /** Intercom's path with every path parameter percent-encoded as one segment (`a/b` → `a%2Fb`, `..` → `%2E%2E`). */

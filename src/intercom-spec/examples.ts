@@ -1,13 +1,21 @@
 /**
- * Example answers from Intercom's OpenAPI description: for an operation, the first example of its
- * success response (200, else 201, else the first 2xx) with `application/json` content. The emulator
- * answers with it for operations it has no handler for, so every specified operation answers.
+ * Example answers from Intercom's OpenAPI description, for the operations the emulator keeps no
+ * state for, so every operation of a version answers (never a 404 for a specified operation):
+ * - the operation's success response (200, else 201, else the first 2xx): its first JSON example
+ *   (`examples`' first value, else `example`); when it has none, a sample generated from the
+ *   response's JSON schema (openapi-sampler, Redocly's sampler: every property, enum/format/
+ *   example-aware), so it fits the schema; a success response without JSON content answers its
+ *   status with no body (204, Intercom's "200 with no body" deletes);
+ * - an operation whose only non-error answer is a redirect (showCallRecording: 302) answers it,
+ *   with a `Location` sample.
  */
+import { sample } from 'openapi-sampler'
 
-/** An operation's example answer. */
+/** An operation's example answer. `body` undefined: no body. */
 export interface ExampleResponse {
   status: number
   body: unknown
+  headers?: Record<string, string>
 }
 
 type Node = Record<string, unknown>
@@ -39,25 +47,77 @@ function findOperation (doc: Node, operationId: string): Node | undefined {
   return undefined
 }
 
+/** A sample of `schema` (may hold `$ref`s into `doc`). */
+export function sampleSchema (doc: Record<string, unknown>, schema: unknown): unknown {
+  return sample(schema as Parameters<typeof sample>[0], { skipReadOnly: false, skipWriteOnly: true, quiet: true }, doc)
+}
+
 /**
- * The example answer of `operationId`, or undefined when the operation is unknown or its success
- * response has no JSON example (`examples` first value, else `example`).
+ * The example answer of `operationId` (see the module docstring), or undefined when the
+ * operation is unknown or documents neither a success nor a redirect answer.
  */
 export function exampleResponse (doc: Record<string, unknown>, operationId: string): ExampleResponse | undefined {
   const op = findOperation(doc, operationId)
   if (op === undefined || !isNode(op.responses)) return undefined
   const responses = op.responses
-  const statuses = Object.keys(responses).filter((s) => /^2\d\d$/.test(s))
-  const status = ['200', '201'].find((s) => statuses.includes(s)) ?? statuses[0]
-  if (status === undefined) return undefined
+  const statuses = Object.keys(responses)
+  const success = statuses.filter((s) => /^2\d\d$/.test(s))
+  const status = ['200', '201'].find((s) => success.includes(s)) ?? success[0]
+  if (status === undefined) {
+    const redirect = statuses.find((s) => /^3\d\d$/.test(s))
+    if (redirect === undefined) return undefined
+    const headers = (deref(doc, responses[redirect]) as Node | undefined)?.headers
+    const location = isNode(headers) && isNode(headers.Location) ? String(sampleSchema(doc, headers.Location.schema ?? { type: 'string', format: 'uri' })) : 'https://example.com/'
+    return { status: Number(redirect), body: undefined, headers: { location } }
+  }
   const response = deref(doc, responses[status])
-  if (!isNode(response) || !isNode(response.content)) return undefined
-  const media = response.content['application/json']
-  if (!isNode(media)) return undefined
+  const media = isNode(response) && isNode(response.content) ? response.content['application/json'] : undefined
+  if (!isNode(media)) return { status: Number(status), body: undefined }
   if (isNode(media.examples)) {
     const first = deref(doc, Object.values(media.examples)[0])
     if (isNode(first) && 'value' in first) return { status: Number(status), body: first.value }
   }
   if ('example' in media) return { status: Number(status), body: media.example }
-  return undefined
+  if (media.schema !== undefined) return { status: Number(status), body: sampleSchema(doc, media.schema) }
+  return { status: Number(status), body: undefined }
+}
+
+/** A catalog call's input: path parameters, query parameters, JSON body. */
+export interface ExampleRequest {
+  path: Record<string, string | number | boolean>
+  query: Record<string, unknown>
+  body?: unknown
+}
+
+interface ParameterNode { in: string, name: string, required?: boolean, example?: unknown, examples?: Record<string, { value?: unknown }>, schema?: Node }
+
+/**
+ * A request for an operation (as openapi-backend dereferenced it): each path parameter and each
+ * required query parameter from its example, else a sample of its schema; the body from the
+ * request's first JSON example, else a sample of its schema (read-only properties left out).
+ * `generate: true` ignores the description's examples (some do not fit their own schema): all
+ * samples. Neither is guaranteed valid; validate it against the operation.
+ */
+export function exampleRequest (doc: Record<string, unknown>, operation: { parameters?: unknown[], requestBody?: unknown }, { generate = false } = {}): ExampleRequest {
+  const out: ExampleRequest = { path: {}, query: {} }
+  for (const raw of operation.parameters ?? []) {
+    const p = raw as ParameterNode
+    if (p.in !== 'path' && !(p.in === 'query' && p.required === true)) continue
+    const given = generate ? undefined : p.example ?? Object.values(p.examples ?? {})[0]?.value ?? p.schema?.example
+    let value = given ?? sampleSchema(doc, p.schema ?? { type: 'string' })
+    if (p.in === 'path') {
+      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') value = String(value)
+      if (value === '') value = 'x'
+      out.path[p.name] = value as string | number | boolean
+    } else {
+      out.query[p.name] = value
+    }
+  }
+  const media = (operation.requestBody as { content?: Record<string, Node> } | undefined)?.content?.['application/json']
+  if (media !== undefined) {
+    const examples = isNode(media.examples) && !generate ? Object.values(media.examples) : []
+    const first = examples.length > 0 ? deref(doc, examples[0]) : undefined
+    out.body = isNode(first) && 'value' in first ? first.value : 'example' in media && !generate ? media.example : sample(media.schema as Parameters<typeof sample>[0], { skipReadOnly: true, skipWriteOnly: false, quiet: true }, doc)
+  }
+  return out
 }

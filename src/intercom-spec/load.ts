@@ -1,22 +1,31 @@
 /**
- * Intercom's OpenAPI 2.14 description (spec/intercom/api.intercom.io.2.14.yaml), loaded once per
- * process and corrected by patch.ts. Used by the emulator (routing + request validation) and, in
- * production too, by the operation catalog (routes/intercom-operations), so nothing here depends on
- * the emulator.
+ * Intercom's OpenAPI descriptions (spec/intercom/api.intercom.io.<version>.yaml, one per
+ * SUPPORTED_VERSIONS entry of versions.ts), each loaded on its first use and then kept for the
+ * process, and corrected by its own patch list (patch.ts). Used by the emulator (routing + request
+ * validation) and, in production too, by the operation catalog (routes/intercom-operations), so
+ * nothing here depends on the emulator. Operations without an operationId get our derived one
+ * (names.ts), so every operation can be routed, validated and listed by name.
  *
- * Parsing 24k lines of YAML costs ~0.5 s, so the parsed (unpatched) document is also cached as JSON
- * in the OS temp directory, keyed by the YAML's sha256; a warm start reads it in ~20 ms.
+ * A version nobody asks for is never read: a service that only ever serves 2.16 holds one document
+ * (~8 MB of heap with its validator), not three.
+ *
+ * Parsing 24–36k lines of YAML costs ~0.5–1 s, so each parsed (unpatched) document is also cached as
+ * JSON in the OS temp directory, keyed by the YAML's sha256; a warm start reads it in ~20 ms.
  */
 import { createHash } from 'node:crypto'
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { nameUnnamedOperations } from './names.js'
 import { applySpecPatches } from './patch.js'
 import { buildRequestValidator, type RequestValidator } from './validator.js'
+import { DEFAULT_VERSION, SUPPORTED_VERSIONS, isSupportedVersion, type IntercomVersion } from './versions.js'
 
-/** Path of the vendored description, relative to the project root (the directory holding package.json). */
-export const SPEC_RELATIVE_PATH = 'spec/intercom/api.intercom.io.2.14.yaml'
+/** Path of a version's vendored description, relative to the project root (the directory holding package.json). */
+export function specRelativePath (version: IntercomVersion): string {
+  return `spec/intercom/api.intercom.io.${version}.yaml`
+}
 
 /**
  * The project root: walk up from this module's directory to the first directory holding
@@ -54,25 +63,36 @@ export async function readDocument (specPath: string): Promise<Record<string, un
   return doc
 }
 
-/** The loaded, patched description and its request validator. */
+/** One version's loaded, patched description and its request validator. */
 export interface IntercomSpec extends RequestValidator {
+  version: IntercomVersion
   /** The patched OpenAPI document (not dereferenced). Do not mutate. */
   document: Record<string, unknown>
 }
 
-let loading: Promise<IntercomSpec> | undefined
+const loading = new Map<IntercomVersion, Promise<IntercomSpec>>()
 
-/** Load (once per process) the patched description and build its request validator. */
-export function loadIntercomSpec (): Promise<IntercomSpec> {
-  loading ??= build().catch((err: unknown) => {
-    loading = undefined
-    throw err
-  })
-  return loading
+/**
+ * Load `version`'s patched description and build its request validator: on the first call for that
+ * version only (concurrent first calls share one load; a failed load is retried by the next call).
+ * Throws for a version that is not in SUPPORTED_VERSIONS.
+ */
+export function loadIntercomSpec (version: IntercomVersion = DEFAULT_VERSION): Promise<IntercomSpec> {
+  if (!isSupportedVersion(version)) throw new Error(`intercom-spec: unsupported version ${String(version)} (supported: ${SUPPORTED_VERSIONS.join(', ')})`)
+  let pending = loading.get(version)
+  if (pending === undefined) {
+    pending = build(version).catch((err: unknown) => {
+      loading.delete(version)
+      throw err
+    })
+    loading.set(version, pending)
+  }
+  return pending
 }
 
-async function build (): Promise<IntercomSpec> {
-  const document = applySpecPatches(await readDocument(join(findProjectRoot(), SPEC_RELATIVE_PATH)))
+async function build (version: IntercomVersion): Promise<IntercomSpec> {
+  const document = applySpecPatches(await readDocument(join(findProjectRoot(), specRelativePath(version))), version)
+  nameUnnamedOperations(document)
   const validator = await buildRequestValidator(document)
-  return { document, ...validator }
+  return { version, document, ...validator }
 }

@@ -1,6 +1,8 @@
 /**
- * Corrections to Intercom's OpenAPI 2.14 description (spec/intercom/api.intercom.io.2.14.yaml),
- * applied to the parsed document at load time (load.ts), before the request validator is built.
+ * Corrections to Intercom's OpenAPI descriptions (spec/intercom/api.intercom.io.<version>.yaml),
+ * applied to a parsed document at load time (load.ts), before the request validator is built. Each
+ * patch names the versions whose description has its defect (`versions`); a version gets only its
+ * own patches, in list order ({@link patchesFor}).
  *
  * Each entry fixes one defect that would make the emulator or the operation catalog reject (or fail to validate) a request
  * the real Intercom accepts. Validation is never loosened as a whole: a patch touches one schema
@@ -8,7 +10,7 @@
  * drop a correction.
  *
  * Defects seen but NOT patched (they only affect response schemas or examples, which the emulator
- * does not validate, or are harmless to Ajv):
+ * does not validate, or are harmless to Ajv); 2.14's, and still in 2.15 and 2.16:
  * - Integer Unix-seconds fields declared `format: date-time` (contact.created_at, create_contact_request
  *   .signed_up_at / .last_seen_at, create_conversation_request.created_at, conversation.*_at, ...):
  *   wrong, but Ajv applies string formats to strings only, so integers still pass.
@@ -21,16 +23,19 @@
  * - identifyAdmin response example: app.secure is not in the `app` schema.
  * - Contact response examples omit `email_domain` which the `contact` schema lists.
  */
+import type { IntercomVersion } from './versions.js'
 
-/** One correction: where, why, and the in-place edit. */
+/** One correction: where, why, for which versions, and the in-place edit. */
 export interface SpecPatch {
   /** JSON-pointer-like location of the node edited (for messages). */
   target: string
   /** Why the original is wrong. */
   reason: string
+  /** The versions whose description has the defect. Default: every supported version. */
+  versions?: readonly IntercomVersion[]
+  /** Edit the document in place; throws when the target is gone or changed shape (the patch must be reviewed). */
   apply: (doc: Record<string, unknown>) => void
 }
-
 
 type Node = Record<string, unknown>
 
@@ -68,6 +73,19 @@ const pageParams = [
 
 /** A custom attribute / metadata value: Intercom takes strings, numbers, booleans, null and (metadata) objects. */
 const freeValue = { oneOf: [{ type: 'string', nullable: true }, { type: 'number' }, { type: 'boolean' }, { type: 'object' }] }
+
+/**
+ * `nullable: true` beside a bare `oneOf` (no `type`): Ajv refuses to compile it ("nullable" cannot
+ * be used without "type"). Move the nullability into the branch of type `branchType`.
+ */
+function nullableIntoBranch (node: Node, branchType: string, where: string): void {
+  const branches = node.oneOf
+  if (node.nullable !== true || node.type !== undefined || !Array.isArray(branches)) throw new Error(`spec patch: ${where} changed shape`)
+  const branch = branches.find((b: Node) => b.type === branchType) as Node | undefined
+  if (branch === undefined) throw new Error(`spec patch: ${where} has no ${branchType} branch`)
+  delete node.nullable
+  branch.nullable = true
+}
 
 /** The list of corrections, applied in order by {@link applySpecPatches}. */
 export const SPEC_PATCHES: SpecPatch[] = [
@@ -216,11 +234,71 @@ export const SPEC_PATCHES: SpecPatch[] = [
       if ((ca.additionalProperties as Node | undefined)?.type !== 'string') throw new Error(`spec patch: ${name}.custom_attributes changed shape`)
       ca.additionalProperties = { oneOf: [{ type: 'string', nullable: true }, { type: 'number' }, { type: 'boolean' }] }
     }
-  }))
+  })),
+  {
+    target: '/components/schemas/update_data_attribute_request/oneOf',
+    reason: 'updateDataAttribute: the body is `oneOf` ["list attribute" (requires `options`), "other type" (no ' +
+      'constraint)]. A body with `options` matches both branches, so oneOf refuses it, including the operation\'s own ' +
+      '`successful` example; only bodies without options could pass. Intercom takes either: make it `anyOf`.',
+    apply: (doc) => {
+      const node = at(doc, schema('update_data_attribute_request'))
+      if (!Array.isArray(node.oneOf) || node.oneOf.length !== 2) throw new Error('spec patch: update_data_attribute_request.oneOf changed shape')
+      node.anyOf = node.oneOf
+      delete node.oneOf
+    }
+  },
+  ...([['/export/reporting_data/{job_identifier}', 'the export job status'], ['/download/reporting_data/{job_identifier}', 'the export download']] as const).map(([path, what]): SpecPatch => ({
+    target: `/paths/${path.replace(/\//g, '~1')}/get/parameters/job_identifier`,
+    reason: `The reporting-data export operation GET ${path} (${what}) declares \`job_identifier\` as a required ` +
+      'QUERY parameter, but it is the path\'s `{job_identifier}` segment (the enqueue answer\'s job_identifier goes in ' +
+      'the path); as declared, the path parameter is undeclared and every request lacks the query one. Declare it in the path.',
+    apply: (doc) => {
+      const params = operation(doc, path, 'get').parameters as Node[]
+      const p = params.find((q) => q.name === 'job_identifier')
+      if (p === undefined || p.in !== 'query') throw new Error(`spec patch: GET ${path} job_identifier is no longer a query parameter`)
+      p.in = 'path'
+      p.required = true
+    }
+  })),
+  // 2.15 and 2.16 only.
+  ...['create_content_import_source_request', 'update_content_import_source_request'].map((name): SpecPatch => ({
+    target: `/components/schemas/${name}/properties/audience_ids`,
+    versions: ['2.15', '2.16'],
+    reason: `${name}: \`audience_ids\` (new in 2.15) has \`nullable: true\` next to a bare \`oneOf\` [integer, array of ` +
+      'integers], which Ajv refuses to compile, so no content import source could be created or updated. Move the ' +
+      'nullability into the integer branch: null still matches exactly one branch.',
+    apply: (doc) => nullableIntoBranch(at(doc, [...schema(name), 'properties', 'audience_ids']), 'integer', `${name}.audience_ids`)
+  })),
+  {
+    target: '/paths/~1fin_voice~1phone_number~1{phone_number}/get/responses/200',
+    versions: ['2.15', '2.16'],
+    reason: 'collectFinVoiceCallByPhoneNumber documents only its 401 and 404 answers, no success answer, although its ' +
+      'description says it returns the call, as collectFinVoiceCallById on the same resource does (with a 200 ' +
+      '"AI Call Response"). Declare that same 200, so the catalog and the emulator know what a found call looks like.',
+    apply: (doc) => {
+      const responses = at(doc, ['paths', '/fin_voice/phone_number/{phone_number}', 'get', 'responses'])
+      if ('200' in responses) throw new Error('spec patch: collectFinVoiceCallByPhoneNumber now declares a 200; drop this patch')
+      responses['200'] = structuredClone(at(doc, ['paths', '/fin_voice/collect/{id}', 'get', 'responses', '200']))
+    }
+  }
 ]
 
-/** Apply every {@link SPEC_PATCHES} entry to a parsed OpenAPI document, in place. Returns the document. */
-export function applySpecPatches<T extends Record<string, unknown>> (doc: T): T {
-  for (const patch of SPEC_PATCHES) patch.apply(doc)
+/** The patches of `version`'s description, in list order. */
+export function patchesFor (version: IntercomVersion): SpecPatch[] {
+  return SPEC_PATCHES.filter((p) => p.versions === undefined || p.versions.includes(version))
+}
+
+/**
+ * Apply `version`'s patches to its parsed OpenAPI document, in place. Returns the document.
+ * Throws (naming the version) when a patch's target is gone.
+ */
+export function applySpecPatches<T extends Record<string, unknown>> (doc: T, version: IntercomVersion): T {
+  for (const patch of patchesFor(version)) {
+    try {
+      patch.apply(doc)
+    } catch (err) {
+      throw new Error(`Intercom ${version} description: ${(err as Error).message}`, { cause: err })
+    }
+  }
   return doc
 }

@@ -35,6 +35,21 @@ export interface RequestValidator {
   validate: (operationId: string, input: ValidationInput) => unknown[]
 }
 
+/**
+ * A copy of `document` without header parameters: headers are not validated (Intercom-Version is
+ * the caller's business, the emulator answers an unknown one itself; the reporting-data download's
+ * required `Accept: application/octet-stream` is set by whoever calls it), only the content type.
+ */
+function withoutHeaderParameters (document: Record<string, unknown>): Record<string, unknown> {
+  const copy = structuredClone(document)
+  for (const item of Object.values((copy.paths ?? {}) as Record<string, Record<string, { parameters?: Array<{ in?: string }> }>>)) {
+    for (const op of Object.values(item)) {
+      if (Array.isArray(op?.parameters)) op.parameters = op.parameters.filter((p) => p.in !== 'header')
+    }
+  }
+  return copy
+}
+
 /** Build the validator. The document is copied (openapi-backend dereferences in place). */
 export async function buildRequestValidator (document: Record<string, unknown>): Promise<RequestValidator> {
   const sharedAjv = new Map<string, Parameters<NonNullable<ConstructorParameters<typeof OpenAPIBackend>[0]['customizeAjv']>>[0]>()
@@ -42,7 +57,7 @@ export async function buildRequestValidator (document: Record<string, unknown>):
   const { OpenAPIBackend: Backend } = await import('openapi-backend')
   // openapi-backend dereferences the document it is given in place; give it its own copy.
   const api: OpenAPIBackend = new Backend({
-    definition: structuredClone(document) as unknown as Document,
+    definition: withoutHeaderParameters(document) as unknown as Document,
     quick: true, // lazy per-operation validator compilation, no definition validation
     // The schemas are Intercom's vendored ones (compile still fails on a malformed one); skipping the
     // meta-schema pass halves compile time.
@@ -56,6 +71,8 @@ export async function buildRequestValidator (document: Record<string, unknown>):
       let shared = sharedAjv.get(context)
       if (shared === undefined) {
         addFormats(ajv)
+        // Intercom's own `format: timestamp` (on integer Unix seconds): nothing to check beyond the type.
+        ajv.addFormat('timestamp', true)
         shared = ajv
         sharedAjv.set(context, shared)
       }
@@ -72,7 +89,7 @@ export async function buildRequestValidator (document: Record<string, unknown>):
     const result = api.validator.validateRequest({
       method: input.method.toLowerCase(),
       path: input.path,
-      // Only content-type: header parameters (Intercom-Version...) are not validated here.
+      // Only content-type: header parameters are not validated (withoutHeaderParameters).
       headers: input.contentType !== undefined ? { 'content-type': input.contentType } : {},
       query: input.query as Record<string, string | string[]>, // openapi-backend deep-copies the query before coercing it
       body: input.body // validated as is: no Ajv option here mutates data (no defaults, no removal)

@@ -1,21 +1,7 @@
 import { test } from 'tap'
 import { harness, isErrorList } from './helpers.js'
-import { SPEC_PATCHES } from '../../src/intercom-spec/patch.js'
 
-// ---- companies, tags, notes, data events, and the spec corrections they need ----
-
-/** The corrections these operations need (contacts' sub-resources, companies, data events). */
-const OURS = /contacts|companies|events|data_event|company_request/
-const ROUTES_A_SPEC_PATCHES = SPEC_PATCHES.filter((p) => OURS.test(p.target))
-
-test('every spec patch for these operations throws when its target is gone', async (t) => {
-  t.ok(ROUTES_A_SPEC_PATCHES.length >= 8)
-  for (const p of ROUTES_A_SPEC_PATCHES) {
-    t.match(p.target, /^\/(paths|components)\//)
-    t.ok(p.reason.length > 40, `${p.target} says why`)
-    t.throws(() => p.apply({ paths: {}, components: { schemas: {} } }), /spec patch/, p.target)
-  }
-})
+// ---- companies, tags, notes, data events (their spec corrections: test/intercom-spec/load.test.ts) ----
 
 test('data events: 202 with no body; the list needs type=user and exactly one identifier', async (t) => {
   const { call, emulator } = await harness(t)

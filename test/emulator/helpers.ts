@@ -14,12 +14,15 @@ export interface Harness {
   call: <T = any>(method: string, path: string, body?: unknown, opts?: { auth?: boolean | string; headers?: Record<string, string>; rawBody?: string }) => Promise<Answer<T>>
 }
 
-/** Start an emulator for test `t` and close it when the test ends. */
-export async function harness (t: Test, options: EmulatorOptions = {}): Promise<Harness> {
+/**
+ * Start an emulator for test `t` and close it when the test ends. `version` is the Intercom-Version
+ * every call sends (default 2.14, what these tests were written for; null: send none).
+ */
+export async function harness (t: Test, options: EmulatorOptions = {}, version: string | null = '2.14'): Promise<Harness> {
   const emulator = await startEmulator(options)
   t.teardown(() => emulator.close())
   const call: Harness['call'] = async (method, path, body, opts = {}) => {
-    const headers: Record<string, string> = { accept: 'application/json', ...opts.headers }
+    const headers: Record<string, string> = { accept: 'application/json', ...(version === null ? {} : { 'intercom-version': version }), ...opts.headers }
     if (opts.auth !== false) headers.authorization = `Bearer ${typeof opts.auth === 'string' ? opts.auth : emulator.token}`
     let payload: string | undefined
     if (opts.rawBody !== undefined) payload = opts.rawBody

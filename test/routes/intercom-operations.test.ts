@@ -3,59 +3,91 @@ import { test } from 'tap'
 import YAML from 'yaml'
 import { build, json, seedContact, upstream } from '../helper.js'
 import { SEED_IDS } from '../../src/emulator/index.js'
-import { SPEC_RELATIVE_PATH, findProjectRoot, loadIntercomSpec } from '../../src/intercom-spec/load.js'
-import { exampleResponse } from '../../src/intercom-spec/examples.js'
+import { findProjectRoot, loadIntercomSpec, specRelativePath, type IntercomSpec } from '../../src/intercom-spec/load.js'
+import { exampleRequest, exampleResponse, type ExampleRequest } from '../../src/intercom-spec/examples.js'
+import { buildUpstreamPath } from '../../src/facade/operations.js'
+import { SUPPORTED_VERSIONS, type IntercomVersion } from '../../src/intercom-spec/versions.js'
+import { HANDLER_TABLE } from '../../src/emulator/handlers/index.js'
 
-/** operationIds of the vendored description, read straight from the YAML (not through the loader). */
-function specOperationIds (): string[] {
-  const doc = YAML.parse(readFileSync(`${findProjectRoot()}/${SPEC_RELATIVE_PATH}`, 'utf8'), { strict: false, uniqueKeys: false }) as { paths: Record<string, Record<string, { operationId?: string }>> }
-  const ids: string[] = []
-  for (const item of Object.values(doc.paths)) {
+/**
+ * operationIds of a version's vendored description, read straight from the YAML (not through the
+ * loader), with `METHOD path` for the ones Intercom leaves unnamed.
+ */
+function specOperationIds (version: IntercomVersion): { named: string[], unnamed: string[] } {
+  const doc = YAML.parse(readFileSync(`${findProjectRoot()}/${specRelativePath(version)}`, 'utf8'), { strict: false, uniqueKeys: false }) as { paths: Record<string, Record<string, { operationId?: string }>> }
+  const named: string[] = []
+  const unnamed: string[] = []
+  for (const [path, item] of Object.entries(doc.paths)) {
     for (const method of ['get', 'put', 'post', 'delete', 'patch']) {
-      const id = item[method]?.operationId
-      if (id !== undefined) ids.push(id)
+      if (item[method] === undefined) continue
+      const id = item[method].operationId
+      if (id !== undefined) named.push(id)
+      else unnamed.push(`${method.toUpperCase()} ${path}`)
     }
   }
-  return ids
+  return { named, unnamed }
 }
 
 /** The spec's example answer body of an operation the emulator has no handler for. */
 async function example (operationId: string): Promise<unknown> {
-  const ex = exampleResponse((await loadIntercomSpec()).document, operationId)
+  const ex = exampleResponse((await loadIntercomSpec('2.14')).document, operationId)
   if (ex === undefined) throw new Error(`no example for ${operationId}`)
   return ex.body
 }
 
+/** True when the emulator keeps state for the operation (a made-up id is then its 404). */
+const emulatedOperation = (operationId: string): boolean => HANDLER_TABLE.some((h) => h.operationId === operationId)
+
 const call = (operationId: string, payload: unknown = {}) => ({ method: 'POST' as const, url: `/intercom/operations/${operationId}`, payload: payload as object })
 
-test('GET /intercom/operations lists every operation of the vendored description', async (t) => {
+test('GET /intercom/operations lists every operation of the request\'s version, with added_in', async (t) => {
   const { app, emulator } = await build(t)
-  const ids = specOperationIds()
-  const res = await app.inject({ method: 'GET', url: '/intercom/operations' })
-  t.equal(res.statusCode, 200)
+  for (const [version, count] of [['2.14', 150], ['2.15', 162], ['2.16', 231]] as const) {
+    const { named, unnamed } = specOperationIds(version)
+    for (const how of ['query', 'header'] as const) {
+      const res = await app.inject(how === 'query'
+        ? { method: 'GET', url: `/intercom/operations?version=${version}` }
+        : { method: 'GET', url: '/intercom/operations', headers: { 'intercom-version': version } })
+      t.equal(res.statusCode, 200)
+      const body = json(res)
+      t.equal(body.version, version, `${version} by ${how}`)
+      t.equal(body.total_count, count, `${version}: every operation (${count})`)
+      t.equal(named.length + unnamed.length, count)
+      const listed = body.data as Array<{ operationId: string, method: string, path: string, added_in: string, derived_operation_id: boolean }>
+      t.same(listed.filter((o) => !o.derived_operation_id).map((o) => o.operationId).sort(), [...named].sort(), `${version}: every operationId of the description, once`)
+      t.same(listed.filter((o) => o.derived_operation_id).map((o) => `${o.method} ${o.path}`).sort(), [...unnamed].sort(), `${version}: the unnamed ones under derived names`)
+    }
+  }
+  const all = json(await app.inject({ method: 'GET', url: '/intercom/operations?version=2.16' })).data as Array<{ operationId: string, added_in: string }>
+  const added = (id: string): string | undefined => all.find((o) => o.operationId === id)?.added_in
+  t.equal(added('ShowContact'), '2.14')
+  t.equal(added('listBrands'), '2.15')
+  t.equal(added('registerFinVoiceCall'), '2.15')
+  t.equal(added('listMacros'), '2.16')
+  t.equal(added('getDownloadReportingDataByJobIdentifier'), '2.14')
+  const res = await app.inject({ method: 'GET', url: '/intercom/operations?version=2.14' })
   const body = json(res)
-  t.equal(body.total_count, ids.length, `total_count is the spec's operation count (${ids.length})`)
-  t.equal(body.data.length, ids.length)
-  t.same(body.data.map((o: { operationId: string }) => o.operationId).sort(), [...ids].sort(), 'every operationId, once')
   t.same(body.next_cursor, null)
   t.same(body.data.find((o: { operationId: string }) => o.operationId === 'ShowContact'),
-    { operationId: 'ShowContact', method: 'GET', path: '/contacts/{contact_id}', summary: 'Get a contact', tags: ['Contacts'] })
+    { operationId: 'ShowContact', method: 'GET', path: '/contacts/{contact_id}', summary: 'Get a contact', tags: ['Contacts'], added_in: '2.14', derived_operation_id: false })
   t.same(new Set(body.data.map((o: { method: string }) => o.method)), new Set(['GET', 'POST', 'PUT', 'DELETE']))
   t.equal(emulator.requests.length, 0, 'the static route wins over the /intercom/* passthrough: nothing sent upstream')
 
-  const tagged = await app.inject({ method: 'GET', url: '/intercom/operations?tag=contacts' })
+  const tagged = await app.inject({ method: 'GET', url: '/intercom/operations?tag=contacts&version=2.14' })
   t.equal(tagged.statusCode, 200)
   const some = json(tagged).data as Array<{ tags: string[] }>
-  t.ok(some.length > 5 && some.length < ids.length, '?tag= keeps one tag (case-insensitive)')
+  t.ok(some.length > 5 && some.length < 150, '?tag= keeps one tag (case-insensitive)')
   t.ok(some.every((o) => o.tags.includes('Contacts')))
   t.equal(json(tagged).total_count, some.length)
 
-  const slash = await app.inject({ method: 'GET', url: '/intercom/operations/?tag=Contacts' })
+  const slash = await app.inject({ method: 'GET', url: '/intercom/operations/?tag=Contacts&version=2.14' })
   t.equal(slash.statusCode, 200, 'the trailing-slash form is the same listing')
   t.equal(json(slash).total_count, some.length)
 
   const bad = await app.inject({ method: 'GET', url: '/intercom/operations?per_page=5' })
   t.equal(bad.statusCode, 400, 'unknown query parameters are refused')
+  const badVersion = await app.inject({ method: 'GET', url: '/intercom/operations?version=2.11' })
+  t.equal(badVersion.statusCode, 400, 'an unsupported ?version= is refused')
   t.equal(emulator.requests.length, 0)
 })
 
@@ -199,6 +231,10 @@ test('an unknown operationId is a 404 problem and nothing is sent', async (t) =>
   t.equal(res.statusCode, 404)
   t.match(json(res), { status: 404, code: 'FACADE_UNKNOWN_OPERATION' })
   t.match(json(res).detail, /NoSuchOperation/)
+  const absent = await app.inject({ ...call('listBrands', {}), headers: { 'intercom-version': '2.14' } })
+  t.equal(absent.statusCode, 404, 'an operation the request\'s version lacks is a 404')
+  t.match(json(absent), { status: 404, code: 'FACADE_UNKNOWN_OPERATION' })
+  t.match(json(absent).detail, /Intercom 2\.14 has no operation listBrands: it is in Intercom 2\.15, 2\.16/)
   const weird = await app.inject(call('no-such-op', {}))
   t.equal(weird.statusCode, 400, 'an operationId outside [A-Za-z0-9_] is refused')
   t.equal(emulator.requests.length, 0)
@@ -213,42 +249,45 @@ test('Intercom errors through the catalog are mapped like every route', async (t
   upstream(t, emulator)
 })
 
-/** A value for a parameter from Intercom's own description: its example, else one of its type. */
-function exampleValue (p: { example?: unknown, schema?: { example?: unknown, type?: string } }): unknown {
-  if (p.example !== undefined) return p.example
-  if (p.schema?.example !== undefined) return p.schema.example
-  return p.schema?.type === 'integer' || p.schema?.type === 'number' ? 1 : p.schema?.type === 'boolean' ? true : 'abc'
+/**
+ * A valid input for an operation: the description's own example when it fits the operation's
+ * schemas, else a generated one (openapi-sampler); undefined when neither does.
+ */
+function validInput (spec: IntercomSpec, operationId: string, op: Parameters<typeof exampleRequest>[1] & { method: string, path: string }): ExampleRequest | undefined {
+  for (const generate of [false, true]) {
+    const input = exampleRequest(spec.document, op, { generate })
+    const path = buildUpstreamPath(op.path, input.path)
+    const errors = spec.validate(operationId, { method: op.method, path, query: { ...input.query }, body: input.body, contentType: input.body === undefined ? undefined : 'application/json' })
+    if (errors.length === 0) return input
+  }
+  return undefined
 }
 
-test('every operation, called with its own examples: what the catalog sends, Intercom\'s schema accepts', async (t) => {
-  const { app, emulator } = await build(t)
-  const spec = await loadIntercomSpec()
-  let sent = 0
-  const refused: string[] = []
-  for (const [operationId, op] of spec.operations) {
-    const params = (op.parameters ?? []) as Array<{ in: string, name: string, required?: boolean, example?: unknown, schema?: { example?: unknown, type?: string } }>
-    const path: Record<string, unknown> = {}
-    const query: Record<string, unknown> = {}
-    for (const p of params) {
-      if (p.in === 'path') path[p.name] = exampleValue(p)
-      if (p.in === 'query' && p.required === true) query[p.name] = exampleValue(p)
+for (const version of SUPPORTED_VERSIONS) {
+  test(`${version}: every operation is listed and callable in sandbox with a valid example input`, async (t) => {
+    const { app, emulator } = await build(t, { emulator: { seed: true } })
+    const spec = await loadIntercomSpec(version)
+    const listed = new Set((json(await app.inject({ method: 'GET', url: `/intercom/operations?version=${version}` })).data as Array<{ operationId: string }>).map((o) => o.operationId))
+    const problems: string[] = []
+    for (const [operationId, op] of spec.operations) {
+      if (!listed.has(operationId)) problems.push(`${operationId}: not listed`)
+      const input = validInput(spec, operationId, op)
+      if (input === undefined) {
+        problems.push(`${operationId}: neither the description's example nor a generated input is valid`)
+        continue
+      }
+      emulator.resetRecords()
+      const res = await app.inject({ ...call(operationId, input), headers: { 'intercom-version': version } })
+      const rec = emulator.requests
+      const said = res.statusCode >= 400 ? ` ${res.body.slice(0, 300)}` : ''
+      if (res.statusCode === 400 && json(res).code === 'VALIDATION_ERROR') problems.push(`${operationId}: refused by the catalog:${said}`)
+      else if (rec.length !== 1) problems.push(`${operationId}: ${rec.length} upstream requests (status ${res.statusCode})${said}`)
+      else if (rec[0].operationId !== operationId) problems.push(`${operationId}: the emulator routed it as ${rec[0].operationId ?? 'nothing'}`)
+      else if (rec[0].headers['intercom-version'] !== version) problems.push(`${operationId}: sent as ${String(rec[0].headers['intercom-version'])}`)
+      else if (emulator.violations.length > 0) problems.push(`${operationId}: the emulator saw a violation: ${JSON.stringify(emulator.violations[0].errors).slice(0, 300)}`)
+      else if (res.statusCode >= 400 && !(emulatedOperation(operationId) && [400, 404].includes(res.statusCode) && String(json(res).code).startsWith('UPSTREAM_'))) problems.push(`${operationId}: answered ${res.statusCode}${said}`)
     }
-    const media = (op.requestBody as { content?: Record<string, { examples?: Record<string, { value?: unknown }>, example?: unknown }> } | undefined)?.content?.['application/json']
-    const body = media === undefined ? undefined : (Object.values(media.examples ?? {})[0]?.value ?? media.example ?? {})
-    emulator.resetRecords()
-    const res = await app.inject(call(operationId, { path, query, ...(body === undefined ? {} : { body }) }))
-    if (res.statusCode === 400 && json(res).code === 'VALIDATION_ERROR') {
-      refused.push(`${operationId} (${(json(res).errors as Array<{ field: string, message: string }>).map((e) => `${e.field} ${e.message}`).join('; ')})`)
-      t.equal(emulator.requests.length, 0, `${operationId}: refused by the catalog, nothing sent`)
-      continue
-    }
-    sent++
-    t.equal(emulator.requests.length, 1, `${operationId}: one upstream request`)
-    const rec = emulator.requests[0]
-    t.equal(rec?.operationId, operationId, `${operationId}: Intercom's router sees the same operation`)
-    t.equal(rec?.method, op.method.toUpperCase(), `${operationId}: method`)
-    t.same(emulator.violations, [], `${operationId}: the emulator found nothing Intercom would refuse`)
-  }
-  t.comment(`${sent} of ${spec.operations.size} operations called end to end through the catalog; refused by validation: ${refused.join(', ')}`)
-  t.ok(sent >= 100, `${sent} operations called end to end`)
-})
+    t.same(problems, [], `${version}: ${spec.operations.size} operations listed, sent as given, validated and answered`)
+    t.equal(spec.operations.size, { '2.14': 150, '2.15': 162, '2.16': 231 }[version])
+  })
+}

@@ -1,19 +1,24 @@
 /**
  * The contract between the emulator's router and its operation handlers.
  *
- * A handler is registered under an Intercom `operationId` (see handlers/index.ts); the router has
- * already authenticated and validated the request against the OpenAPI description. Handlers are
+ * A handler is registered under an Intercom `operationId` (see handlers/index.ts); the pipeline
+ * (pipeline.ts) has already authenticated it and validated it against its version's OpenAPI description. Handlers are
  * synchronous (so check-and-write on the store is atomic), return the JSON body of a 200 answer (or a
  * {@link Reply} for another status), and throw `EmulatorError` for Intercom error answers.
  */
+import type { IntercomVersion } from '../../intercom-spec/versions.js'
 import type { EmulatorStore } from '../store.js'
 
-/** What a handler gets. `params` are decoded path parameters; `body` is the parsed JSON body. */
+/**
+ * What a handler gets. `params` are decoded path parameters; `body` is the parsed JSON body;
+ * `version` the Intercom version the request is served as (answer in that version's shapes).
+ */
 export interface HandlerContext {
   store: EmulatorStore
   params: Record<string, string>
   query: Record<string, string | string[]>
   body: unknown
+  version: IntercomVersion
 }
 
 /** A non-200 answer from a handler. */
