@@ -179,12 +179,14 @@ async function forkTs (file: string, env: Record<string, string>): Promise<{ chi
 }
 
 /**
- * How production starts the service (`npm start`, the Dockerfile): V8's young generation at 2 x 8 MB
- * and glibc's mmap threshold fixed at 128 KB (src/heap.ts, bench/README.md). BENCH_SERVICE_ENV may
- * override the environment (e.g. `MALLOC_MMAP_THRESHOLD_=` to A/B it).
+ * How production starts the service (`npm start`, the Dockerfile, docker-compose.yml): V8's young
+ * generation at 2 x 8 MB (NODE_OPTIONS), its old generation growing to at most twice the live size
+ * (`--heap-growing-percent=100`, a command-line flag: V8 refuses it in NODE_OPTIONS) and glibc's mmap
+ * threshold fixed at 128 KB (bench/README.md). BENCH_SERVICE_ENV may override the environment (e.g.
+ * `MALLOC_MMAP_THRESHOLD_=` to A/B it).
  */
-const SERVICE_NODE_FLAGS = ['--max-semi-space-size=8']
-const SERVICE_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' }
+const SERVICE_NODE_FLAGS = ['--heap-growing-percent=100']
+const SERVICE_ENV = { MALLOC_MMAP_THRESHOLD_: '131072', NODE_OPTIONS: '--max-semi-space-size=8' }
 
 /** Start the built service (`dist/src/server.js`) against the fake upstream and wait for /healthz. */
 async function startService (upstreamOrigin: string, logLevel: string, label: string, entry = join(ROOT, 'dist/src/server.js'), envVar = 'BENCH_SERVICE_ENV', plain = false): Promise<{ child: ChildProcess, port: number }> {

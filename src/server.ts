@@ -10,10 +10,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { ConfigError, loadConfig, type AppConfig } from './config.js'
 import app, { fastifyOptions } from './app.js'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { applyHeapSettings } from './heap.js'
 
 async function main (): Promise<void> {
-  applyHeapSettings()
   let config: AppConfig
   try {
     config = loadConfig(process.env)

@@ -1,6 +1,6 @@
 /**
- * Swagger UI in a real browser: Debian's headless Chromium (installed by .ci/run with apt when
- * missing), driven by playwright-core. The app runs on a loopback port over the seeded emulator
+ * Swagger UI in a real browser: Debian's headless Chromium (installed by `npm test` with apt when
+ * missing, scripts/system-deps.ts), driven by playwright-core. The app runs on a loopback port over the seeded emulator
  * (as in sandbox mode) with an API key required; the test authorises with Swagger UI's "Authorize"
  * button, expands POST /contacts/upsert, runs "Try it out" with the example body, and checks the
  * 200 answer the page shows. A screenshot is saved under test/artifacts/ (git-ignored).
@@ -10,20 +10,21 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
 import { build } from '../helper.js'
+import { locate, TOOLS } from '../../scripts/system-deps.js'
 
 // Each app here is built over a fresh emulator (spec loading, schema compilation): seconds apiece on
 // a loaded 2-core machine. A generous per-file limit, not a timing assertion.
 tap.setTimeout(300_000)
 
-const CHROMIUM = '/usr/bin/chromium'
+const CHROMIUM = locate(TOOLS.chromium)
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
 const API_KEY = 'browser-test-key-0123456789'
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url))
 export const SCREENSHOT = `${ARTIFACTS}swagger-ui-upsert.png`
 
 test('Swagger UI: Authorize, then POST /contacts/upsert "Try it out" with the example answers 200 on the page', async (t) => {
-  if (!existsSync(CHROMIUM)) {
-    t.fail(`Chromium is not installed at ${CHROMIUM}: install it with \`apt-get update && apt-get install -y chromium\` (.ci/run does this when it is missing)`)
+  if (CHROMIUM === undefined) {
+    t.fail(`Chromium is not installed: ${TOOLS.chromium.install}`)
     return
   }
   const { app, emulator } = await build(t, { emulator: { seed: true }, env: { API_KEYS: API_KEY } })
