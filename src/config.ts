@@ -1,9 +1,14 @@
 /**
- * Configuration: the environment schema, validated once at start-up with env-schema.
+ * Configuration: the environment schema (TypeBox), validated once at start-up with env-schema, and
+ * the typed `AppConfig` built from it.
  *
- * `loadConfig(env)` is the only place that reads environment variables (given as an object, so
- * tests pass their own); everything else receives the typed `AppConfig` it returns. Units: every
- * duration is milliseconds and says so in its name (`_MS`); sizes are bytes.
+ * `loadConfig(env)` is the only place in the service that reads environment variables (given as an
+ * object, so tests pass their own); everything else receives the `AppConfig` it returns. Beyond the
+ * schema it reads the API_KEYS file when one is named and parses TRUST_PROXY (src/proxy-trust.ts).
+ * A bad value throws ConfigError, one line naming the variable. Units: every duration is
+ * milliseconds and says so in its name (`_MS`); sizes are bytes (`_BYTES`). Memory settings of the
+ * process (NODE_OPTIONS, V8 flags) are not configuration: they belong to how it is started (npm
+ * start, the Dockerfile). The README's Configuration table lists every variable.
  */
 import envSchema from 'env-schema'
 import { readFileSync } from 'node:fs'

@@ -1,8 +1,11 @@
 /**
- * The only entry: reads the environment (src/config.ts), builds Fastify with the service's options,
- * starts the built-in Intercom emulator when no INTERCOM_ACCESS_TOKEN is set (sandbox mode, said in
- * the first log line), registers the app, wires graceful shutdown (close-with-grace) and listens.
- * A bad environment stops start-up with one line naming the variable (exit code 1).
+ * The service's entry (`npm start`, the Docker image's CMD): reads the environment
+ * (src/config.ts), builds Fastify with the service's options (src/app.ts `fastifyOptions`; pretty
+ * logs on a terminal when pino-pretty is installed), starts the built-in Intercom emulator when no
+ * INTERCOM_ACCESS_TOKEN is set (sandbox mode, said in the first log line), registers the app, wires
+ * graceful shutdown (close-with-grace) and listens. A bad environment stops start-up with one line
+ * naming the variable (exit code 1). Memory settings (NODE_OPTIONS, `--heap-growing-percent`) come
+ * from the command that starts it, not from here.
  */
 import Fastify from 'fastify'
 import closeWithGrace from 'close-with-grace'

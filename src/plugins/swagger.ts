@@ -33,9 +33,9 @@ export const OPENAPI_INFO = {
  * the raw passthrough, the operation catalog and the service's own operational routes.
  */
 export const OPENAPI_TAGS = [
-  { name: 'contacts', description: 'Intercom contacts (users and leads): create, upsert, search, and their companies, tags and notes' },
+  { name: 'contacts', description: 'Intercom contacts (users and leads): create, upsert, search, merge, archive, and their companies, tags and notes' },
   { name: 'companies', description: 'Intercom companies' },
-  { name: 'conversations', description: 'Intercom conversations: start, reply, assign, close, tag, search' },
+  { name: 'conversations', description: 'Intercom conversations: start, reply, assign, open, close, snooze, tag, search' },
   { name: 'tickets', description: 'Intercom tickets' },
   { name: 'messages', description: 'Outbound messages from an admin (in-app or email)' },
   { name: 'events', description: 'Data events recorded on a contact' },
