@@ -21,7 +21,7 @@
 import { fork, spawn, execFileSync, type ChildProcess } from 'node:child_process'
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs'
 import { once } from 'node:events'
-import { createServer } from 'node:net'
+import { freePort } from '../scripts/free-port.js'
 import { cpus, loadavg } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -153,16 +153,6 @@ function resetPeakRss (pid: number): boolean {
   } catch {
     return false
   }
-}
-
-async function freePort (): Promise<number> {
-  const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as { port: number }
-  server.close()
-  await once(server, 'close')
-  return port
 }
 
 const children: ChildProcess[] = []
