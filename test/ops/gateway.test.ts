@@ -14,19 +14,18 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import Fastify from 'fastify'
-import { chromium } from 'playwright-core'
 import app, { fastifyOptions } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { startEmulator } from '../../src/emulator/index.js'
 import { freePort } from '../../scripts/free-port.js'
 import { locate, TOOLS } from '../../scripts/system-deps.js'
 import { startProcess, waitFor } from './processes.js'
+import { openSwaggerUi, tryItOut } from '../browser/swagger-ui-driver.js'
 
 tap.setTimeout(300_000)
 
 const HAPROXY_SOURCE = '127.0.0.2'
 const PREFIX = '/gw'
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
 
 /** The sections of an HAProxy config by their header line (`frontend http`), each with its lines. */
 function sections (text: string): Map<string, string[]> {
@@ -90,9 +89,7 @@ async function service (t: Test): Promise<{ port: number, logs: Array<Record<str
 
 test('Swagger UI through HAProxy under /gw: Try it out for POST /contacts/upsert calls /gw/contacts/upsert, and the access log shows the client\'s address', async (t) => {
   const haproxy = locate(TOOLS.haproxy)
-  const browserPath = locate(TOOLS.chromium)
   if (haproxy === undefined) return t.fail(`HAProxy is not installed: ${TOOLS.haproxy.install}`)
-  if (browserPath === undefined) return t.fail(`Chromium is not installed: ${TOOLS.chromium.install}`)
 
   const svc = await service(t)
   const dir = mkdtempSync(join(tmpdir(), 'facade-haproxy-'))
@@ -117,24 +114,15 @@ test('Swagger UI through HAProxy under /gw: Try it out for POST /contacts/upsert
   const clientSpoof = await (await fetch(`${gw}${PREFIX}/openapi.json`, { headers: { 'x-forwarded-host': 'evil.example', 'x-forwarded-prefix': '/evil' } })).json() as { servers?: Array<{ url: string }> }
   t.same(clientSpoof.servers, [{ url: `${gw}${PREFIX}` }], 'a client\'s own X-Forwarded-Host/Prefix are dropped by the gateway')
 
-  const browser = await chromium.launch({ executablePath: browserPath, args: FLAGS, timeout: 60_000 })
-  t.teardown(() => browser.close())
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } })
-  page.setDefaultTimeout(30_000)
   const calls: string[] = []
+  const page = await openSwaggerUi(t, `${gw}${PREFIX}/docs/`)
+  if (page === undefined) return
   page.on('request', (r) => { if (r.method() === 'POST') calls.push(r.url()) })
-  await page.goto(`${gw}${PREFIX}/docs/`)
-
-  const op = page.locator('#operations-contacts-upsertContact')
-  await op.locator('.opblock-summary').click()
-  await op.locator('button.try-out__btn').click()
-  await op.locator('button.execute').click()
-  const status = op.locator('.live-responses-table .response .response-col_status').first()
-  await status.waitFor()
-  t.equal((await status.innerText()).trim(), '200', 'the page shows the 200 answer')
-  const shown = await op.locator('.live-responses-table .response-col_description pre').first().innerText()
-  t.match(JSON.parse(shown), { action: /^(created|updated)$/, contact: { type: 'contact', external_id: 'user-1001' } }, 'and the upsert result')
+  const shown = await tryItOut(page, 'contacts-upsertContact')
+  t.equal(shown.status, '200', 'the page shows the 200 answer')
+  t.match(JSON.parse(shown.body), { action: /^(created|updated)$/, contact: { type: 'contact', external_id: 'user-1001' } }, 'and the upsert result')
   t.same(calls, [`${gw}${PREFIX}/contacts/upsert`], 'Try it out called the prefixed path on the gateway')
+  t.match(shown.curl, `${gw}${PREFIX}/contacts/upsert`, 'the curl line Swagger UI shows names it too')
 
   const line = svc.logs.find((l) => l.msg === 'incoming request' && l.req?.method === 'POST' && /^\/contacts\/upsert/.test(l.req?.url ?? ''))
   t.ok(line, 'the service logged the call')
