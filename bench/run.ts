@@ -21,7 +21,7 @@
 import { fork, spawn, execFileSync, type ChildProcess } from 'node:child_process'
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs'
 import { once } from 'node:events'
-import { createServer } from 'node:net'
+import { freePort } from '../scripts/free-port.js'
 import { cpus, loadavg } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -155,16 +155,6 @@ function resetPeakRss (pid: number): boolean {
   }
 }
 
-async function freePort (): Promise<number> {
-  const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as { port: number }
-  server.close()
-  await once(server, 'close')
-  return port
-}
-
 const children: ChildProcess[] = []
 
 /** Fork a TypeScript child (through tsx) that sends `{ ready: true, ... }` when it is up. */
@@ -179,12 +169,14 @@ async function forkTs (file: string, env: Record<string, string>): Promise<{ chi
 }
 
 /**
- * How production starts the service (`npm start`, the Dockerfile): V8's young generation at 2 x 8 MB
- * and glibc's mmap threshold fixed at 128 KB (src/heap.ts, bench/README.md). BENCH_SERVICE_ENV may
- * override the environment (e.g. `MALLOC_MMAP_THRESHOLD_=` to A/B it).
+ * How production starts the service (`npm start`, the Dockerfile, docker-compose.yml): V8's young
+ * generation at 2 x 8 MB (NODE_OPTIONS), its old generation growing to at most twice the live size
+ * (`--heap-growing-percent=100`, a command-line flag: V8 refuses it in NODE_OPTIONS) and glibc's mmap
+ * threshold fixed at 128 KB (bench/README.md). BENCH_SERVICE_ENV may override the environment (e.g.
+ * `MALLOC_MMAP_THRESHOLD_=` to A/B it).
  */
-const SERVICE_NODE_FLAGS = ['--max-semi-space-size=8']
-const SERVICE_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' }
+const SERVICE_NODE_FLAGS = ['--heap-growing-percent=100']
+const SERVICE_ENV = { MALLOC_MMAP_THRESHOLD_: '131072', NODE_OPTIONS: '--max-semi-space-size=8' }
 
 /** Start the built service (`dist/src/server.js`) against the fake upstream and wait for /healthz. */
 async function startService (upstreamOrigin: string, logLevel: string, label: string, entry = join(ROOT, 'dist/src/server.js'), envVar = 'BENCH_SERVICE_ENV', plain = false): Promise<{ child: ChildProcess, port: number }> {

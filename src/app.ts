@@ -12,6 +12,7 @@ import type { AppConfig } from './config.js'
 import { validatorCompiler } from './validation.js'
 import { logSerializers } from './logging.js'
 import { serializerController } from './serializer.js'
+import { trustFunction } from './proxy-trust.js'
 import problemDetails from './plugins/problem-details.js'
 import swaggerPlugin from './plugins/swagger.js'
 import upstream from './plugins/upstream.js'
@@ -72,12 +73,15 @@ const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/
  * both build Fastify with these. `logger` may be false (tests) or pino options.
  */
 export function fastifyOptions (config: AppConfig, logger: FastifyServerOptions['logger'] = { level: config.logLevel }): FastifyServerOptions {
+  const trust = trustFunction(config.http.trustProxy)
   return {
     logger: logger === false || logger === undefined
       ? false
       // Requests are logged by route and a redacted query, never the raw URL (src/logging.ts).
       : { ...(logger as object), serializers: logSerializers, redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'config.intercom.token', 'token'], censor: '[redacted]' } },
     bodyLimit: config.http.bodyLimitBytes,
+    // TRUST_PROXY: request.ip/protocol/host believe X-Forwarded-* only from these hops.
+    ...(trust === undefined ? {} : { trustProxy: trust }),
     requestIdHeader: false,
     // A caller's X-Request-Id is kept when it is a safe token, else a fresh UUID is used.
     genReqId (req: IncomingMessage) {
@@ -112,7 +116,7 @@ export default fp<{ config: AppConfig }>(async function app (fastify: FastifyIns
   await fastify.register(authPlugin, config.auth)
   await fastify.register(jsonBody, { maxDepth: config.jsonMaxDepth, bodyLimitBytes: config.http.bodyLimitBytes })
   await fastify.register(problemDetails)
-  await fastify.register(swaggerPlugin)
+  await fastify.register(swaggerPlugin, { publicBaseUrl: config.http.publicBaseUrl, trust: trustFunction(config.http.trustProxy) })
   await fastify.register(upstream, { config })
   await fastify.register(metricsPlugin)
   await fastify.register(deadline, { defaultMs: config.policy.requestDeadlineMs })

@@ -1,13 +1,19 @@
 /**
- * Configuration: the environment schema, validated once at start-up with env-schema.
+ * Configuration: the environment schema (TypeBox), validated once at start-up with env-schema, and
+ * the typed `AppConfig` built from it.
  *
- * `loadConfig(env)` is the only place that reads environment variables (given as an object, so
- * tests pass their own); everything else receives the typed `AppConfig` it returns. Units: every
- * duration is milliseconds and says so in its name (`_MS`); sizes are bytes.
+ * `loadConfig(env)` is the only place in the service that reads environment variables (given as an
+ * object, so tests pass their own); everything else receives the `AppConfig` it returns. Beyond the
+ * schema it reads the API_KEYS file when one is named and parses TRUST_PROXY (src/proxy-trust.ts).
+ * A bad value throws ConfigError, one line naming the variable. Units: every duration is
+ * milliseconds and says so in its name (`_MS`); sizes are bytes (`_BYTES`). Memory settings of the
+ * process (NODE_OPTIONS, V8 flags) are not configuration: they belong to how it is started (npm
+ * start, the Dockerfile). The README's Configuration table lists every variable.
  */
 import envSchema from 'env-schema'
 import { readFileSync } from 'node:fs'
 import { Type, type Static } from '@sinclair/typebox'
+import { parseTrustProxy, type TrustProxySetting } from './proxy-trust.js'
 
 /** Intercom's regional API hosts (INTERCOM_REGION). */
 export const REGION_BASE_URLS = {
@@ -24,6 +30,9 @@ const EnvSchema = Type.Object({
   INTERCOM_DEFAULT_ADMIN_ID: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  // Behind a gateway (src/proxy-trust.ts, src/plugins/swagger.ts).
+  TRUST_PROXY: Type.String({ default: 'false', description: 'Hops believed for X-Forwarded-For/Proto/Host/Prefix: false, a hop count, or comma-separated addresses/CIDRs (loopback, linklocal, uniquelocal too).' }),
+  PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://[^/?#\\s]+(/[^?#\\s]*)?$', description: 'The URL callers reach the service at (e.g. https://gw.example.com/intercom-facade): the served OpenAPI document\'s servers.' })),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 100 * 1024 * 1024, default: 1024 * 1024 }),
   JSON_MAX_DEPTH: Type.Integer({ minimum: 1, maximum: 1000, default: 32, description: 'Deepest accepted JSON body nesting (objects and arrays); deeper bodies are refused with 400 before parsing.' }),
@@ -72,7 +81,11 @@ export interface AppConfig {
     /** True when no token was configured: the entry starts the built-in emulator. */
     sandbox: boolean
   }
-  http: { host: string; port: number; bodyLimitBytes: number }
+  /**
+   * `trustProxy`: which hops' X-Forwarded-* are believed (TRUST_PROXY, src/proxy-trust.ts);
+   * `publicBaseUrl`: the served document's `servers`, no trailing slash (PUBLIC_BASE_URL).
+   */
+  http: { host: string; port: number; bodyLimitBytes: number; trustProxy: TrustProxySetting; publicBaseUrl: string | undefined }
   logLevel: string
   /** Largest JSON nesting depth a body may have (JSON_MAX_DEPTH). */
   jsonMaxDepth: number
@@ -142,6 +155,12 @@ export function loadConfig (env: Record<string, string | undefined>): AppConfig 
     throw new ConfigError(`Invalid configuration: ${(err as Error).message}`)
   }
   const baseUrl = (parsed.INTERCOM_BASE_URL ?? REGION_BASE_URLS[parsed.INTERCOM_REGION]).replace(/\/$/, '')
+  let trustProxy: TrustProxySetting
+  try {
+    trustProxy = parseTrustProxy(parsed.TRUST_PROXY)
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration: TRUST_PROXY ${(err as Error).message} (got ${JSON.stringify(parsed.TRUST_PROXY)})`)
+  }
   return {
     intercom: {
       token: parsed.INTERCOM_ACCESS_TOKEN,
@@ -150,7 +169,7 @@ export function loadConfig (env: Record<string, string | undefined>): AppConfig 
       defaultAdminId: parsed.INTERCOM_DEFAULT_ADMIN_ID,
       sandbox: parsed.INTERCOM_ACCESS_TOKEN === undefined
     },
-    http: { host: parsed.HOST, port: parsed.PORT, bodyLimitBytes: parsed.BODY_LIMIT_BYTES },
+    http: { host: parsed.HOST, port: parsed.PORT, bodyLimitBytes: parsed.BODY_LIMIT_BYTES, trustProxy, publicBaseUrl: parsed.PUBLIC_BASE_URL?.replace(/\/+$/, '') },
     logLevel: parsed.LOG_LEVEL,
     jsonMaxDepth: parsed.JSON_MAX_DEPTH,
     auth: { apiKeys: parseApiKeys(parsed.API_KEYS), openPaths: parsed.AUTH_OPEN_PATHS.split(',').map((p) => p.trim()).filter(Boolean) },

@@ -1,8 +1,11 @@
 /**
- * The only entry: reads the environment (src/config.ts), builds Fastify with the service's options,
- * starts the built-in Intercom emulator when no INTERCOM_ACCESS_TOKEN is set (sandbox mode, said in
- * the first log line), registers the app, wires graceful shutdown (close-with-grace) and listens.
- * A bad environment stops start-up with one line naming the variable (exit code 1).
+ * The service's entry (`npm start`, the Docker image's CMD): reads the environment
+ * (src/config.ts), builds Fastify with the service's options (src/app.ts `fastifyOptions`; pretty
+ * logs on a terminal when pino-pretty is installed), starts the built-in Intercom emulator when no
+ * INTERCOM_ACCESS_TOKEN is set (sandbox mode, said in the first log line), registers the app, wires
+ * graceful shutdown (close-with-grace) and listens. A bad environment stops start-up with one line
+ * naming the variable (exit code 1). Memory settings (NODE_OPTIONS, `--heap-growing-percent`) come
+ * from the command that starts it, not from here.
  */
 import Fastify from 'fastify'
 import closeWithGrace from 'close-with-grace'
@@ -10,10 +13,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { ConfigError, loadConfig, type AppConfig } from './config.js'
 import app, { fastifyOptions } from './app.js'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { applyHeapSettings } from './heap.js'
 
 async function main (): Promise<void> {
-  applyHeapSettings()
   let config: AppConfig
   try {
     config = loadConfig(process.env)

@@ -26,3 +26,19 @@ test('start-up with a bad INTERCOM_REGION fails naming it', async (t) => {
   t.equal(r.status, 1)
   t.equal(r.stderr.trim(), 'Invalid configuration: INTERCOM_REGION must be one of us, eu, au (got "mars")')
 })
+
+test('TRUST_PROXY: false by default, a hop count, or a list of addresses/CIDRs/names; anything else names the entry', async (t) => {
+  t.equal(loadConfig({}).http.trustProxy, false)
+  t.equal(loadConfig({ TRUST_PROXY: 'false' }).http.trustProxy, false)
+  t.equal(loadConfig({ TRUST_PROXY: '2' }).http.trustProxy, 2)
+  t.same(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.2,loopback' }).http.trustProxy, ['10.0.0.0/8', '127.0.0.2', 'loopback'])
+  t.throws(() => loadConfig({ TRUST_PROXY: '10.0.0.0/8,gateway.internal' }), { message: /^Invalid configuration: TRUST_PROXY "gateway\.internal" is not an IP address, a CIDR/ })
+  t.throws(() => loadConfig({ TRUST_PROXY: '10.0.0.0/99' }), { message: /TRUST_PROXY "10\.0\.0\.0\/99"/ })
+})
+
+test('PUBLIC_BASE_URL: an http(s) URL, kept without its trailing slash', async (t) => {
+  t.equal(loadConfig({}).http.publicBaseUrl, undefined)
+  t.equal(loadConfig({ PUBLIC_BASE_URL: 'https://gw.example.com/intercom-facade/' }).http.publicBaseUrl, 'https://gw.example.com/intercom-facade')
+  t.throws(() => loadConfig({ PUBLIC_BASE_URL: 'gw.example.com/facade' }), { message: /^Invalid configuration: PUBLIC_BASE_URL must match/ })
+  t.throws(() => loadConfig({ PUBLIC_BASE_URL: 'https://gw.example.com/?x=1' }), { message: /PUBLIC_BASE_URL/ })
+})

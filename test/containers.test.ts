@@ -71,7 +71,7 @@ test('Dockerfile: multi-stage, npm ci --omit=dev, non-root, Node as PID 1 in exe
 test('docker-compose.yml: two facade replicas behind a load balancer, one Redis, the token from an env file, health checks', async (t) => {
   const compose = YAML.parse(read('docker-compose.yml')) as { services: Record<string, any> }
   const services = compose.services
-  t.same(Object.keys(services).sort(), ['facade', 'lb', 'redis'])
+  t.same(Object.keys(services).filter((k) => services[k].profiles === undefined).sort(), ['facade', 'lb', 'redis'], 'the default services')
 
   const facade = services.facade
   t.ok(facade.build, 'the facade is built from this repository')
@@ -111,4 +111,24 @@ test('docker-compose.yml: two facade replicas behind a load balancer, one Redis,
   t.match(redis.image, /^redis:\d/)
   t.notOk(redis.ports, 'Redis is not published on the host')
   t.match(redis.healthcheck.test.join(' '), /redis-cli ping/)
+})
+
+test('docker-compose.yml: the observability profile runs Prometheus on the shipped deploy/prometheus/ files, scraping the replicas', async (t) => {
+  const compose = YAML.parse(read('docker-compose.yml')) as { services: Record<string, any>, volumes?: Record<string, unknown> }
+  const prom = compose.services.prometheus
+  t.same(prom.profiles, ['observability'], 'only with --profile observability')
+  t.match(prom.image, /^prom\/prometheus:v2\./)
+  const mount = prom.volumes.map(String).find((v: string) => v.startsWith('./'))!
+  const [host, container] = mount.split(':')
+  t.equal(host, './deploy/prometheus')
+  const configFlag = prom.command.find((c: string) => c.startsWith('--config.file='))!.split('=')[1] as string
+  t.ok(configFlag.startsWith(`${container}/`), `--config.file (${configFlag}) is inside the mounted directory`)
+  const config = YAML.parse(read(`deploy/prometheus/${configFlag.slice(container.length + 1)}`)) as { rule_files: string[], scrape_configs: any[] }
+  for (const f of config.rule_files) t.ok(existsSync(`${root}deploy/prometheus/${f}`), `rule file ${f} is in deploy/prometheus/`)
+  const job = config.scrape_configs.find((j) => j.job_name === 'intercom-facade')
+  t.ok(job, 'a scrape job intercom-facade (the FacadeDown alert selects on it)')
+  t.same(job.dns_sd_configs?.[0]?.names, ['facade'], 'finds every replica of the facade service through Docker DNS')
+  t.equal(job.dns_sd_configs[0].port, Number(compose.services.facade.environment.PORT), 'on the port the replicas listen on')
+  const storage = prom.volumes.map(String).find((v: string) => v.endsWith(':/prometheus'))!
+  t.ok(compose.volumes?.[storage.split(':')[0]] !== undefined, 'the TSDB is on a named volume')
 })

@@ -14,13 +14,15 @@
  * Env: BENCH_CALLS (1000), BENCH_CONCURRENCY (20), BENCH_LIMIT (100), BENCH_VARIANTS (a,b,c), REDIS_URL (else a throwaway
  * redis-server is started; variant (c) is skipped with a note when there is none).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdir, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { loadavg } from 'node:os'
 import { Pool } from 'undici'
 import { IntercomClient } from 'intercom-client'
 import { duplicatedWrites, startEmulator, type Emulator } from '../../src/emulator/index.js'
+import { freePort } from '../../scripts/free-port.js'
+import { startRedisServer } from '../../scripts/redis-server.js'
+import { locate, TOOLS } from '../../scripts/system-deps.js'
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 1000)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20)
@@ -139,17 +141,6 @@ async function sdkVariant (run: string): Promise<Result> {
   }
 }
 
-async function freePort (): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number }
-      srv.close(() => { resolve(port) })
-    })
-  })
-}
-
 async function startReplica (env: Record<string, string>): Promise<{ url: string, child: ChildProcess }> {
   const port = await freePort()
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
@@ -196,16 +187,12 @@ async function serviceVariant (variant: string, description: string, replicas: n
   }
 }
 
+/** REDIS_URL, else a throwaway redis-server (scripts/redis-server.ts, the starter npm test uses), else undefined. */
 async function throwawayRedis (): Promise<{ url: string, stop: () => void } | undefined> {
   if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: () => {} }
-  if (spawnSync('redis-server', ['--version']).status !== 0) return undefined
-  const port = await freePort()
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
-  for (let i = 0; i < 100; i++) {
-    if (spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout?.trim() === 'PONG') break
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  return { url: `redis://127.0.0.1:${port}`, stop: () => { child.kill('SIGTERM') } }
+  if (locate(TOOLS.redisServer) === undefined) return undefined
+  const server = await startRedisServer()
+  return { url: server.url, stop: () => { void server.kill() } }
 }
 
 function table (results: Result[]): string {

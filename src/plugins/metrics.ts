@@ -20,6 +20,8 @@
  *   `intercom_rate_limit_reset_timestamp_seconds{workspace}`: Intercom's X-RateLimit-* as last seen.
  * - `intercom_rate_budget_fallback` (1 while the shared Redis budget is replaced by the local one)
  *   and `intercom_rate_budget_mode_changes_total{mode}`.
+ * - `intercom_facade_ready`: 1 when the last `GET /readyz` answered 200, 0 when it answered otherwise
+ *   (503: shutting down, Intercom not answering, or shed); absent before the first probe.
  * - prom-client's default process metrics (CPU, memory, event-loop lag, GC), prefixed `process_`/`nodejs_`.
  *
  * Labels never carry a token, an email or an id: routes are patterns, operations are Intercom
@@ -112,6 +114,7 @@ export default fp<MetricsOptions>(async function metrics (fastify, opts) {
   const duration = new Histogram({ name: 'http_request_duration_seconds', help: 'Time to answer a request, in seconds', labelNames: ['method', 'route', 'status_code'], buckets: LATENCY_BUCKETS_S, registers: [register] })
 
   const aborts = new Counter({ name: 'http_client_aborts_total', help: 'Requests whose caller closed the connection before the answer was written, by route pattern', labelNames: ['route'], registers: [register] })
+  const ready = new Gauge({ name: 'intercom_facade_ready', help: '1 when the last GET /readyz answered 200, 0 when it did not (absent before the first probe)', registers: [register] })
 
   fastify.intercom.addObserver(upstreamMetricsObserver(register))
 
@@ -127,6 +130,7 @@ export default fp<MetricsOptions>(async function metrics (fastify, opts) {
     const labels = { method: request.method, route, status_code: String(reply.statusCode) }
     requests.inc(labels)
     duration.observe(labels, reply.elapsedTime / 1000)
+    if (route === '/readyz') ready.set(reply.statusCode === 200 ? 1 : 0)
     done()
   })
 
