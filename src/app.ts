@@ -14,6 +14,7 @@ import { serializerController } from './serializer.js'
 import problemDetails from './plugins/problem-details.js'
 import swaggerPlugin from './plugins/swagger.js'
 import upstream from './plugins/upstream.js'
+import intercomVersion from './plugins/intercom-version.js'
 import authPlugin from './plugins/auth.js'
 import jsonBody from './plugins/json-body.js'
 import metricsPlugin from './plugins/metrics.js'
@@ -112,6 +113,7 @@ export default fp<{ config: AppConfig }>(async function app (fastify: FastifyIns
   await fastify.register(problemDetails)
   await fastify.register(swaggerPlugin)
   await fastify.register(upstream, { config })
+  await fastify.register(intercomVersion, { version: config.intercom.version })
   await fastify.register(metricsPlugin)
   await fastify.register(deadline, { defaultMs: config.policy.requestDeadlineMs })
 

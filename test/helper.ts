@@ -2,7 +2,7 @@
  * Test helper: `build(t)` starts the Intercom emulator on a loopback port, builds the app against it
  * (the same code path as a real token), awaits `ready()`, and closes both in `t.teardown`.
  */
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Test } from 'tap'
 import app, { fastifyOptions } from '../src/app.js'
@@ -17,9 +17,10 @@ export interface Built {
 
 /**
  * Build the app over a fresh emulator.
- * `env` adds environment variables (as strings) on top of the emulator's URL and token.
+ * `env` adds environment variables (as strings) on top of the emulator's URL and token; `logger`
+ * (pino options, e.g. `{ level: 'info', stream }`) replaces the silent default.
  */
-export async function build (t: Test, opts: { emulator?: EmulatorOptions, env?: Record<string, string> } = {}): Promise<Built> {
+export async function build (t: Test, opts: { emulator?: EmulatorOptions, env?: Record<string, string>, logger?: FastifyServerOptions['logger'] } = {}): Promise<Built> {
   const emulator = await startEmulator({ searchLagMs: 0, ...opts.emulator })
   const config = loadConfig({
     INTERCOM_ACCESS_TOKEN: emulator.token,
@@ -30,7 +31,7 @@ export async function build (t: Test, opts: { emulator?: EmulatorOptions, env?: 
     PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
     ...opts.env
   })
-  const fastify = Fastify(fastifyOptions(config, false)).withTypeProvider<TypeBoxTypeProvider>()
+  const fastify = Fastify(fastifyOptions(config, opts.logger ?? false)).withTypeProvider<TypeBoxTypeProvider>()
   await fastify.register(app, { config })
   await fastify.ready()
   t.teardown(async () => {

@@ -31,6 +31,8 @@ const passthrough: FastifyPluginAsync = async function (fastify) {
   })
 
   fastify.all('/*', {
+    // Any Intercom-Version Intercom accepts (N.N or Unstable), not only the facade's (src/plugins/intercom-version.ts).
+    config: { intercomVersion: 'any' },
     schema: {
       tags: ['passthrough'],
       operationId: 'intercomPassthrough',

@@ -6,7 +6,7 @@
  * - `http_requests_total{method,route,status_code}` and `http_request_duration_seconds{method,route,status_code}`:
  *   every answered request; `route` is the route pattern (`/contacts/:id`), never the raw URL, and
  *   `unmatched` for a request no route matched.
- * - `intercom_requests_total{operation,method,status}` and `intercom_request_duration_seconds{operation,method}`:
+ * - `intercom_requests_total{operation,method,version,status}` (`version`: the Intercom-Version sent) and `intercom_request_duration_seconds{operation,method}`:
  *   every upstream call, by Intercom operationId; `status` is Intercom's status code, or
  *   `error_<kind>` (connect, timeout, reset, aborted, protocol) when no usable answer came.
  * - `intercom_retries_total{operation,reason}`: retried attempts, by reason (status_429, connect, ...).
@@ -43,7 +43,7 @@ export interface MetricsOptions { collectDefaults?: boolean }
  * metric names and labels can be tested without an app.
  */
 export function upstreamMetricsObserver (register: Registry): Required<UpstreamObserver> {
-  const calls = new Counter({ name: 'intercom_requests_total', help: 'Intercom calls by operation, method and final status (or error_<kind>)', labelNames: ['operation', 'method', 'status'], registers: [register] })
+  const calls = new Counter({ name: 'intercom_requests_total', help: 'Intercom calls by operation, method, Intercom-Version and final status (or error_<kind>)', labelNames: ['operation', 'method', 'version', 'status'], registers: [register] })
   const latency = new Histogram({ name: 'intercom_request_duration_seconds', help: 'Intercom call duration in seconds, retries and queueing included', labelNames: ['operation', 'method'], buckets: LATENCY_BUCKETS_S, registers: [register] })
   const retries = new Counter({ name: 'intercom_retries_total', help: 'Intercom attempts retried, by operation and reason', labelNames: ['operation', 'reason'], registers: [register] })
   const queueDepth = new Gauge({ name: 'intercom_queue_depth', help: 'Requests waiting in the rate-budget queue', labelNames: ['workspace'], registers: [register] })
@@ -71,7 +71,7 @@ export function upstreamMetricsObserver (register: Registry): Required<UpstreamO
   return {
     onCall (e) {
       const status = e.status === null ? `error_${e.errorKind ?? 'unknown'}` : String(e.status)
-      calls.inc({ operation: e.operationId, method: e.method, status })
+      calls.inc({ operation: e.operationId, method: e.method, version: e.version ?? '', status })
       latency.observe({ operation: e.operationId, method: e.method }, e.durationMs / 1000)
     },
     onRetry (e) {

@@ -1,13 +1,13 @@
 /**
  * upstream: decorates `fastify.intercom` (the shared, pooled `IntercomClient`) and
- * `fastify.defaultAdminId(request)`, checks a caller's `Intercom-Version` header before any route
- * runs, and closes the pool when Fastify closes.
+ * `fastify.defaultAdminId(request)`, and closes the pool when Fastify closes. (A caller's
+ * `Intercom-Version` is checked by src/plugins/intercom-version.ts.)
  */
 import fp from 'fastify-plugin'
 import type { FastifyRequest } from 'fastify'
 import type { AppConfig } from '../config.js'
 import { IntercomClient } from '../upstream/client.js'
-import { BadVersionError, NoDefaultAdminError } from '../errors.js'
+import { NoDefaultAdminError } from '../errors.js'
 import { UpstreamHttpError } from '../upstream/errors.js'
 import { createUpstreamPolicy } from '../upstream/policy.js'
 
@@ -23,8 +23,6 @@ declare module 'fastify' {
     defaultAdminId: (request: FastifyRequest) => Promise<string>
   }
 }
-
-const VERSION_RE = /^(\d+\.\d+|Unstable)$/
 
 export default fp<{ config: AppConfig }>(async function upstream (fastify, { config }) {
   if (!config.intercom.token) throw new Error('upstream plugin needs config.intercom.token (sandbox mode sets the emulator token)')
@@ -52,11 +50,6 @@ export default fp<{ config: AppConfig }>(async function upstream (fastify, { con
       if (err instanceof UpstreamHttpError && err.status === 404) throw new NoDefaultAdminError()
       throw err
     }
-  })
-
-  fastify.addHook('onRequest', function (request, _reply, done) {
-    const v = request.headers['intercom-version']
-    done(v !== undefined && (typeof v !== 'string' || !VERSION_RE.test(v)) ? new BadVersionError(JSON.stringify(v)) : undefined)
   })
 
   fastify.addHook('onClose', async function () {

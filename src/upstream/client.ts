@@ -3,7 +3,7 @@
  * dispatcher; it knows nothing of Fastify.
  *
  * Every call sends `Authorization: Bearer <token>`, `Accept: application/json`, `Intercom-Version`
- * (the configured one, or the caller's `Intercom-Version` header for one request) and the caller's
+ * (the configured one, or `ctx.intercomVersion` for one request) and the caller's
  * request id as `X-Request-Id`. JSON answers are parsed once. Non-2xx answers throw
  * `UpstreamHttpError`; transport failures throw `UpstreamNetworkError`. This client never retries:
  * pacing and the retry policy live in dispatcher interceptors (src/upstream/dispatcher.ts).
@@ -23,8 +23,10 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 
 export interface CallContext {
   /** The request id, sent upstream as `X-Request-Id`. */
   id: string
-  /** Inbound headers; only `intercom-version` is read. */
-  headers: Record<string, string | string[] | undefined>
+  /** Inbound headers (not read by the client). */
+  headers?: Record<string, string | string[] | undefined>
+  /** The Intercom-Version for this call (src/plugins/intercom-version.ts); empty or unset = the client's. */
+  intercomVersion?: string
   log?: { debug: (obj: object, msg: string) => void }
   /** When the whole call must end, ms since the epoch (X-Request-Deadline-Ms / REQUEST_DEADLINE_MS). */
   deadlineAt?: number
@@ -98,11 +100,11 @@ export class IntercomClient {
 
   /** The headers every upstream request carries. */
   private baseHeaders (ctx: CallContext): Record<string, string> {
-    const v = ctx.headers['intercom-version']
+    const v = ctx.intercomVersion
     return {
       authorization: this.authorization,
       accept: 'application/json',
-      'intercom-version': typeof v === 'string' && v !== '' ? v : this.version,
+      'intercom-version': v !== undefined && v !== '' ? v : this.version,
       'x-request-id': ctx.id
     }
   }
@@ -135,11 +137,11 @@ export class IntercomClient {
       res = await handler.answer
     } catch (err) {
       const typed = classifyNetworkError(err, info)
-      this.observers.onCall({ operationId: call.operationId, method: call.method, status: null, errorKind: (typed as UpstreamNetworkError).kind, durationMs: performance.now() - started })
+      this.observers.onCall({ operationId: call.operationId, method: call.method, version: headers['intercom-version'], status: null, errorKind: (typed as UpstreamNetworkError).kind, durationMs: performance.now() - started })
       throw typed
     }
     const durationMs = performance.now() - started
-    this.observers.onCall({ operationId: call.operationId, method: call.method, status: res.statusCode, durationMs })
+    this.observers.onCall({ operationId: call.operationId, method: call.method, version: headers['intercom-version'], status: res.statusCode, durationMs })
     ctx.log?.debug({ upstream: { operationId: call.operationId, method: call.method, path: call.path, status: res.statusCode, ms: Math.round(durationMs) } }, 'intercom call')
     return { status: res.statusCode, headers: res.headers, bytes: res.body as Buffer }
   }
@@ -200,22 +202,23 @@ export class IntercomClient {
    */
   async forwardWith (ctx: CallContext, call: ForwardCall, handler: ForwardHandler): Promise<ForwardAnswer> {
     const started = performance.now()
+    const headers = { ...call.headers, ...this.baseHeaders(ctx) }
     this.upstream.dispatcher.dispatch({
       origin: this.origin,
       method: call.method as Dispatcher.HttpMethod,
       path: call.path,
-      headers: { ...call.headers, ...this.baseHeaders(ctx) },
+      headers,
       body: call.body,
       intercomPolicy: { operationId: 'passthrough', deadlineAt: ctx.deadlineAt, workspace: this.workspace }
     } as Dispatcher.DispatchOptions & PolicyRequestOptions, handler)
     try {
       const answer = await handler.answer
       // Reported at Intercom's answer headers (a large body streams on to the caller afterwards).
-      this.observers.onCall({ operationId: 'passthrough', method: call.method, status: answer.statusCode, durationMs: performance.now() - started })
+      this.observers.onCall({ operationId: 'passthrough', method: call.method, version: headers['intercom-version'], status: answer.statusCode, durationMs: performance.now() - started })
       return answer
     } catch (err) {
       const typed = classifyNetworkError(err, { operationId: 'passthrough', method: call.method, path: call.path })
-      this.observers.onCall({ operationId: 'passthrough', method: call.method, status: null, errorKind: (typed as UpstreamNetworkError).kind, durationMs: performance.now() - started })
+      this.observers.onCall({ operationId: 'passthrough', method: call.method, version: headers['intercom-version'], status: null, errorKind: (typed as UpstreamNetworkError).kind, durationMs: performance.now() - started })
       throw typed
     }
   }

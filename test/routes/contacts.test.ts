@@ -22,7 +22,7 @@ test('POST /contacts sends CreateContact with Unix seconds and the headers that 
   t.same(calls[0].body, { role: 'user', external_id: 'u-1', email: 'ada@example.com', name: 'Ada', signed_up_at: 1704067200 })
   t.equal(calls[0].headers.authorization, `Bearer ${emulator.token}`)
   t.equal(calls[0].headers.accept, 'application/json')
-  t.equal(calls[0].headers['intercom-version'], '2.14')
+  t.equal(calls[0].headers['intercom-version'], '2.16')
   t.equal(calls[0].headers['x-request-id'], 'req-create-1')
   t.match(calls[0].headers['content-type'], /^application\/json/)
 })

@@ -90,9 +90,9 @@ test('the service\'s own errors are problem details too', async (t) => {
 
 test('a caller\'s Intercom-Version is sent for that request only', async (t) => {
   const { app, emulator } = await build(t)
-  await app.inject({ method: 'GET', url: '/contacts/abc', headers: { 'intercom-version': '2.11' } })
+  await app.inject({ method: 'GET', url: '/contacts/abc', headers: { 'intercom-version': '2.15' } })
   await app.inject({ method: 'GET', url: '/contacts/abc' })
-  t.same(emulator.requests.map((r) => r.headers['intercom-version']), ['2.11', '2.14'])
+  t.same(emulator.requests.map((r) => r.headers['intercom-version']), ['2.15', '2.16'])
 })
 
 test('an unsafe X-Request-Id is replaced by a fresh one', async (t) => {
