@@ -80,17 +80,22 @@ export function upstream (t: Test, emulator: Emulator): RecordedRequest[] {
   return emulator.requests
 }
 
+/** One call straight to the emulator's API (not through the facade); must answer 200; records cleared after. */
+export async function seedObject (emulator: Emulator, method: string, path: string, body?: Record<string, unknown>): Promise<{ id: string } & Record<string, unknown>> {
+  const res = await fetch(`${emulator.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${emulator.token}`, 'content-type': 'application/json', accept: 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body)
+  })
+  if (res.status !== 200) throw new Error(`seed ${method} ${path}: emulator answered ${res.status}: ${await res.text()}`)
+  const object = await res.json() as { id: string }
+  emulator.resetRecords()
+  return object
+}
+
 /** Create a contact straight in the emulator through its API (not through the facade). */
 export async function seedContact (emulator: Emulator, body: Record<string, unknown>): Promise<{ id: string } & Record<string, unknown>> {
-  const res = await fetch(`${emulator.url}/contacts`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${emulator.token}`, 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify(body)
-  })
-  if (res.status !== 200) throw new Error(`seedContact: emulator answered ${res.status}: ${await res.text()}`)
-  const contact = await res.json() as { id: string }
-  emulator.resetRecords()
-  return contact
+  return seedObject(emulator, 'POST', '/contacts', body)
 }
 
 /** The JSON body of an inject response. */
