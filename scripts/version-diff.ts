@@ -1,13 +1,13 @@
 /**
  * What changed between the Intercom descriptions the facade speaks, for the operations its routes
- * call: `npm run version-diff` (or `tsx scripts/version-diff.ts [from] [to]`, default every
- * consecutive pair of SUPPORTED_VERSIONS).
+ * call: `npm run version-diff [-- [--requests] [from to]]` (default every consecutive pair of
+ * SUPPORTED_VERSIONS; `--requests`: parameters and request bodies only, no answers).
  *
  * The operations are the Intercom operationIds named in the README's route table. For each, the
  * path and query parameters, the request body and the 200 answer are flattened (with `$ref`s
  * resolved) into one line per schema location, e.g. `body.owner_id: type=string`, and the lines
  * only one version has are printed (`-` older, `+` newer). Descriptions are read from spec/intercom/
- * when vendored there, else from ../shared/intercom-openapi/. The translations that absorb these
+ * when vendored there, else from ../shared/intercom-openapi/ (or ../../shared/ from a git worktree). The translations that absorb these
  * differences are in src/facade/versions.ts.
  */
 import { existsSync, readFileSync } from 'node:fs'
@@ -21,7 +21,7 @@ const root = findProjectRoot()
 
 function specPath (version: string): string {
   const name = `api.intercom.io.${version}.yaml`
-  for (const dir of [join(root, 'spec/intercom'), join(root, '../../shared/intercom-openapi'), '/work/shared/intercom-openapi']) {
+  for (const dir of [join(root, 'spec/intercom'), join(root, '../shared/intercom-openapi'), join(root, '../../shared/intercom-openapi')]) {
     if (existsSync(join(dir, name))) return join(dir, name)
   }
   throw new Error(`no description for ${version}`)
@@ -90,7 +90,9 @@ function lines (doc: Json, id: string): Set<string> {
 }
 
 async function main (): Promise<void> {
-  const args = process.argv.slice(2)
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(0) })
+  const requestsOnly = process.argv.includes('--requests')
+  const args = process.argv.slice(2).filter((a) => a !== '--requests')
   const pairs: Array<[string, string]> = args.length === 2
     ? [[args[0], args[1]]]
     : SUPPORTED_VERSIONS.slice(1).map((v, i) => [SUPPORTED_VERSIONS[i], v])
@@ -100,8 +102,9 @@ async function main (): Promise<void> {
   for (const [from, to] of pairs) {
     console.log(`# Intercom ${from} → ${to}: ${ids.length} operations the facade calls`)
     for (const id of ids) {
-      const a = lines(docs.get(from)!, id)
-      const b = lines(docs.get(to)!, id)
+      const keep = (l: string): boolean => !requestsOnly || !l.startsWith('answer')
+      const a = new Set([...lines(docs.get(from)!, id)].filter(keep))
+      const b = new Set([...lines(docs.get(to)!, id)].filter(keep))
       const removed = [...a].filter((l) => !b.has(l))
       const added = [...b].filter((l) => !a.has(l))
       if (removed.length === 0 && added.length === 0) continue
