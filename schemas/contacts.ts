@@ -38,7 +38,8 @@ const contactFields = {
   avatar: Type.Optional(Type.Union([Type.String({ format: 'uri' }), Type.Null()])),
   signed_up_at: Type.Optional(TimestampSchema),
   last_seen_at: Type.Optional(TimestampSchema),
-  owner_id: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+  owner_id: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.String({ pattern: '^[1-9][0-9]{0,19}$' }), Type.Null()], { description: "The owning admin's id, a number or a numeric string (sent as an integer before Intercom 2.16, a string from 2.16); null clears it", examples: ['991267460'] })),
+  company_id: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: "An Intercom company id: after the contact is written it is attached to this company (Intercom `attachContactToACompany`); Intercom's contact body has no such field", examples: ['6762f0dd1bb69f9f2193bb90'] })),
   unsubscribed_from_emails: Type.Optional(Type.Boolean()),
   custom_attributes: Type.Optional(FreeObjectSchema)
 }

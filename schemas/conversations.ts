@@ -56,6 +56,13 @@ export const ReplyBodySchema = Type.Object({
 }, { additionalProperties: false, examples: [{ body: 'Thanks, we are on it.', message_type: 'comment' }] })
 export type ReplyBody = Static<typeof ReplyBodySchema>
 
+/** POST /conversations/{id}/reply: a reply, plus `skip_notifications` (an admin's reply, Intercom 2.15 or newer). */
+export const ConversationReplyBodySchema = Type.Object({
+  ...ReplyBodySchema.properties,
+  skip_notifications: Type.Optional(Type.Boolean({ description: "An admin's reply that notifies nobody (Intercom 2.15 or newer; on 2.14 a 400)" }))
+}, { additionalProperties: false, examples: [{ body: 'Thanks, we are on it.', message_type: 'comment' }, { body: 'Fixed quietly.', admin_id: '991267460', skip_notifications: true }] })
+export type ConversationReplyBody = Static<typeof ConversationReplyBodySchema>
+
 // ---- Listing, searching and managing conversations --------------------------------------------
 
 /** An admin id (Intercom's are numeric strings). */

@@ -3,7 +3,7 @@
  * object (`Message`, schemas/conversations.ts).
  */
 import { Type, type Static } from '@sinclair/typebox'
-import { OpaqueIdSchema } from './common.js'
+import { OpaqueIdSchema, TimestampSchema } from './common.js'
 
 /** POST /messages: an in-app message or an email from an admin to one contact. */
 export const CreateMessageBodySchema = Type.Object({
@@ -13,7 +13,8 @@ export const CreateMessageBodySchema = Type.Object({
   template: Type.Optional(Type.Union([Type.Literal('plain'), Type.Literal('personal')], { description: 'Email style (default plain for an email)' })),
   from_admin_id: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: 'The sending admin (default: INTERCOM_DEFAULT_ADMIN_ID, else the token\'s admin)' })),
   to_contact_id: { ...OpaqueIdSchema, description: "The recipient contact's Intercom id" },
-  to_type: Type.Optional(Type.Union([Type.Literal('user'), Type.Literal('lead')], { description: "The recipient's role (default user)" }))
+  to_type: Type.Optional(Type.Union([Type.Literal('user'), Type.Literal('lead')], { description: "The recipient's role (default user)" })),
+  created_at: Type.Optional({ ...TimestampSchema, description: 'When the message was created (Unix seconds or ISO 8601; sent as Unix seconds); default now' })
 }, {
   additionalProperties: false,
   examples: [

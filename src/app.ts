@@ -16,6 +16,7 @@ import { trustFunction } from './proxy-trust.js'
 import problemDetails from './plugins/problem-details.js'
 import swaggerPlugin from './plugins/swagger.js'
 import upstream from './plugins/upstream.js'
+import intercomVersion from './plugins/intercom-version.js'
 import authPlugin from './plugins/auth.js'
 import jsonBody from './plugins/json-body.js'
 import metricsPlugin from './plugins/metrics.js'
@@ -118,6 +119,7 @@ export default fp<{ config: AppConfig }>(async function app (fastify: FastifyIns
   await fastify.register(problemDetails)
   await fastify.register(swaggerPlugin, { publicBaseUrl: config.http.publicBaseUrl, trust: trustFunction(config.http.trustProxy) })
   await fastify.register(upstream, { config })
+  await fastify.register(intercomVersion, { version: config.intercom.version })
   await fastify.register(metricsPlugin)
   await fastify.register(deadline, { defaultMs: config.policy.requestDeadlineMs })
 

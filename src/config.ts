@@ -14,6 +14,7 @@ import envSchema from 'env-schema'
 import { readFileSync } from 'node:fs'
 import { Type, type Static } from '@sinclair/typebox'
 import { parseTrustProxy, type TrustProxySetting } from './proxy-trust.js'
+import { DEFAULT_VERSION, SUPPORTED_VERSIONS, type IntercomVersion } from './intercom-spec/versions.js'
 
 /** Intercom's regional API hosts (INTERCOM_REGION). */
 export const REGION_BASE_URLS = {
@@ -26,7 +27,7 @@ const EnvSchema = Type.Object({
   INTERCOM_ACCESS_TOKEN: Type.Optional(Type.String({ minLength: 1, description: 'Intercom access token; unset = sandbox mode (built-in emulator).' })),
   INTERCOM_REGION: Type.Union([Type.Literal('us'), Type.Literal('eu'), Type.Literal('au')], { default: 'us' }),
   INTERCOM_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://[^/?#]+/?$', description: 'Overrides INTERCOM_REGION, e.g. http://127.0.0.1:4010' })),
-  INTERCOM_VERSION: Type.String({ pattern: '^(\\d+\\.\\d+|Unstable)$', default: '2.14' }),
+  INTERCOM_VERSION: Type.Union(SUPPORTED_VERSIONS.map((v) => Type.Literal(v)), { default: DEFAULT_VERSION, description: 'Intercom-Version sent when the caller names none; one of the supported versions (src/intercom-spec/versions.ts).' }),
   INTERCOM_DEFAULT_ADMIN_ID: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
@@ -74,8 +75,8 @@ export interface AppConfig {
     token: string | undefined
     /** Origin of the Intercom API, no trailing slash. */
     baseUrl: string
-    /** Default `Intercom-Version` header; a caller may override it per request. */
-    version: string
+    /** Default `Intercom-Version` header (one of SUPPORTED_VERSIONS); a caller may override it per request. */
+    version: IntercomVersion
     /** Author of replies and parts when the caller names none (else resolved once via identifyAdmin). */
     defaultAdminId: string | undefined
     /** True when no token was configured: the entry starts the built-in emulator. */
@@ -165,7 +166,7 @@ export function loadConfig (env: Record<string, string | undefined>): AppConfig 
     intercom: {
       token: parsed.INTERCOM_ACCESS_TOKEN,
       baseUrl,
-      version: parsed.INTERCOM_VERSION,
+      version: parsed.INTERCOM_VERSION as IntercomVersion,
       defaultAdminId: parsed.INTERCOM_DEFAULT_ADMIN_ID,
       sandbox: parsed.INTERCOM_ACCESS_TOKEN === undefined
     },

@@ -24,8 +24,8 @@ export const BadPathError = createError('FACADE_BAD_PATH', 'Path %s is not allow
 /** A passthrough method Intercom's API does not use (the answer carries `Allow`). 405. */
 export const MethodNotAllowedError = createError('FACADE_METHOD_NOT_ALLOWED', 'Intercom\'s API does not use %s; the passthrough forwards %s', 405)
 
-/** An `Intercom-Version` header that is not a version. 400. */
-export const BadVersionError = createError('FACADE_BAD_INTERCOM_VERSION', 'Intercom-Version %s is not a version (expected e.g. 2.14 or Unstable)', 400)
+/** A caller's `Intercom-Version` header this route does not take (src/plugins/intercom-version.ts). 400. Args: the value (JSON), what is accepted. */
+export const BadVersionError = createError('FACADE_BAD_INTERCOM_VERSION', 'Intercom-Version header %s is not supported: use one of %s, or send none for INTERCOM_VERSION', 400)
 
 /** No route matched. 404. */
 export const RouteNotFoundError = createError('FACADE_ROUTE_NOT_FOUND', 'No route %s %s', 404)

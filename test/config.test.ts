@@ -10,14 +10,14 @@ test('regions map to Intercom\'s hosts; INTERCOM_BASE_URL wins', async (t) => {
   t.equal(loadConfig({ INTERCOM_REGION: 'eu', INTERCOM_BASE_URL: 'http://127.0.0.1:4010/' }).intercom.baseUrl, 'http://127.0.0.1:4010')
   t.equal(loadConfig({}).intercom.sandbox, true)
   t.equal(loadConfig({ INTERCOM_ACCESS_TOKEN: 'x' }).intercom.sandbox, false)
-  t.equal(loadConfig({}).intercom.version, '2.14')
+  t.equal(loadConfig({}).intercom.version, '2.16')
 })
 
 test('a bad value is one line naming the variable and what it accepts', async (t) => {
   t.throws(() => loadConfig({ INTERCOM_REGION: 'mars' }), new ConfigError('Invalid configuration: INTERCOM_REGION must be one of us, eu, au (got "mars")'))
   t.throws(() => loadConfig({ PORT: 'http' }), { message: /^Invalid configuration: PORT must be an integer/ })
   t.throws(() => loadConfig({ UPSTREAM_HEADERS_TIMEOUT_MS: '0' }), { message: /UPSTREAM_HEADERS_TIMEOUT_MS/ })
-  t.throws(() => loadConfig({ INTERCOM_VERSION: 'latest' }), { message: /INTERCOM_VERSION must match/ })
+  t.throws(() => loadConfig({ INTERCOM_VERSION: 'latest' }), { message: /INTERCOM_VERSION must be one of 2.14, 2.15, 2.16/ })
 })
 
 test('start-up with a bad INTERCOM_REGION fails naming it', async (t) => {

@@ -14,6 +14,8 @@ import { InvalidInputError } from '../../src/errors.js'
 import { pageOrStream } from '../../src/facade/listing.js'
 import { decodePageCursor, fromPagedList, type IntercomPagedList } from '../../src/facade/pagination.js'
 import { ipath } from '../../src/upstream/path.js'
+import { answerFor } from '../../src/facade/versions.js'
+import { versionOf } from '../../src/plugins/intercom-version.js'
 
 const tags = ['companies']
 const CompanyRef = Type.Ref('Company')
@@ -119,7 +121,7 @@ const companies: FastifyPluginAsyncTypebox = async function (fastify) {
     const { per_page: perPage, starting_after: startingAfter, all } = request.query
     return pageOrStream(reply, all, startingAfter, async (cursor) => {
       const r = await intercom.call<IntercomPagedList<Contact>>(request, { operationId: 'ListAttachedContacts', method: 'GET', path: ipath`/companies/${request.params.id}/contacts`, query: { page: decodePageCursor(cursor), per_page: perPage } })
-      return fromPagedList(r.data)
+      return fromPagedList(answerFor(versionOf(request), 'contact', r.data, 'data'))
     })
   })
 }

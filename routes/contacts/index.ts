@@ -10,7 +10,9 @@ import {
   UpdateContactBodySchema, UpsertContactBodySchema, UpsertResultSchema, type Contact
 } from '../../schemas/contacts.js'
 import { ipath } from '../../src/upstream/path.js'
-import { toContactPayload, upsertContact } from '../../src/facade/contacts.js'
+import { upsertContact, writeContact } from '../../src/facade/contacts.js'
+import { answerBytesFor } from '../../src/facade/versions.js'
+import { versionOf } from '../../src/plugins/intercom-version.js'
 import { toIntercomSearch } from '../../src/facade/search.js'
 import { CONTACT_SEARCH_FIELDS } from '../../src/facade/formula.js'
 import { sendJsonBytes } from '../../src/facade/send.js'
@@ -27,13 +29,12 @@ const contacts: FastifyPluginAsyncTypebox = async function (fastify) {
       tags,
       operationId: 'createContact',
       summary: 'Create a contact',
-      description: 'Creates a user or lead. Calls Intercom `CreateContact` (POST /contacts). A duplicate external_id or email answers 409.',
+      description: 'Creates a user or lead. Calls Intercom `CreateContact` (POST /contacts); with `company_id`, then `attachContactToACompany` (POST /contacts/{id}/companies): create, then attach, and a failed attach is a 422 that says the contact was created. A duplicate external_id or email answers 409.',
       body: CreateContactBodySchema,
       response: { 200: ContactRef, ...upstreamErrorResponses }
     }
   }, async function (request) {
-    const r = await intercom.call<Contact>(request, { operationId: 'CreateContact', method: 'POST', path: '/contacts', body: toContactPayload(request.body) })
-    return r.data
+    return writeContact(intercom, request, versionOf(request), request.body)
   })
 
   fastify.post('/upsert', {
@@ -46,7 +47,7 @@ const contacts: FastifyPluginAsyncTypebox = async function (fastify) {
       response: { 200: UpsertResultSchema, ...upstreamErrorResponses }
     }
   }, async function (request) {
-    return upsertContact(intercom, request, request.body)
+    return upsertContact(intercom, request, versionOf(request), request.body)
   })
 
   fastify.post('/search', {
@@ -60,7 +61,7 @@ const contacts: FastifyPluginAsyncTypebox = async function (fastify) {
     }
   }, async function (request, reply) {
     const r = await intercom.callRaw(request, { operationId: 'SearchContacts', method: 'POST', path: '/contacts/search', body: toIntercomSearch(request.body, CONTACT_SEARCH_FIELDS) })
-    return sendJsonBytes(reply, cursorPageBytes(r.data))
+    return sendJsonBytes(reply, cursorPageBytes(answerBytesFor(versionOf(request), 'contact', r.data, 'data')))
   })
 
   fastify.get('/by-external-id/:external_id', {
@@ -74,7 +75,7 @@ const contacts: FastifyPluginAsyncTypebox = async function (fastify) {
     }
   }, async function (request, reply) {
     const r = await intercom.callRaw(request, { operationId: 'ShowContactByExternalId', method: 'GET', path: ipath`/contacts/find_by_external_id/${request.params.external_id}` })
-    return sendJsonBytes(reply, r.data)
+    return sendJsonBytes(reply, answerBytesFor(versionOf(request), 'contact', r.data))
   })
 
   fastify.get('/:id', {
@@ -88,7 +89,7 @@ const contacts: FastifyPluginAsyncTypebox = async function (fastify) {
     }
   }, async function (request, reply) {
     const r = await intercom.callRaw(request, { operationId: 'ShowContact', method: 'GET', path: ipath`/contacts/${request.params.id}` })
-    return sendJsonBytes(reply, r.data)
+    return sendJsonBytes(reply, answerBytesFor(versionOf(request), 'contact', r.data))
   })
 
   fastify.patch('/:id', {
@@ -96,14 +97,13 @@ const contacts: FastifyPluginAsyncTypebox = async function (fastify) {
       tags,
       operationId: 'updateContact',
       summary: 'Update a contact',
-      description: 'Partial update. Calls Intercom `UpdateContact` (PUT /contacts/{id}).',
+      description: 'Partial update. Calls Intercom `UpdateContact` (PUT /contacts/{id}); with `company_id`, then `attachContactToACompany` (a failed attach is a 422 that says the contact was updated).',
       params: IdParamsSchema,
       body: UpdateContactBodySchema,
       response: { 200: ContactRef, ...upstreamErrorResponses }
     }
   }, async function (request) {
-    const r = await intercom.call<Contact>(request, { operationId: 'UpdateContact', method: 'PUT', path: ipath`/contacts/${request.params.id}`, body: toContactPayload(request.body) })
-    return r.data
+    return writeContact(intercom, request, versionOf(request), request.body, request.params.id)
   })
 
   fastify.delete('/:id', {

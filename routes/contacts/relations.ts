@@ -18,6 +18,8 @@ import { findOrCreateTag } from '../../src/facade/tags.js'
 import { pageOrStream } from '../../src/facade/listing.js'
 import { decodePageCursor, fromCursorList, fromPagedList, type IntercomCursorList, type IntercomPagedList } from '../../src/facade/pagination.js'
 import { ipath } from '../../src/upstream/path.js'
+import { answerFor } from '../../src/facade/versions.js'
+import { versionOf } from '../../src/plugins/intercom-version.js'
 
 const tags = ['contacts']
 const ContactRef = Type.Ref('Contact')
@@ -39,7 +41,7 @@ const contactRelations: FastifyPluginAsyncTypebox = async function (fastify) {
     const { per_page: perPage, starting_after: startingAfter, all } = request.query
     return pageOrStream(reply, all, startingAfter, async (cursor) => {
       const r = await intercom.call<IntercomCursorList<Contact>>(request, { operationId: 'ListContacts', method: 'GET', path: '/contacts', query: { per_page: perPage, starting_after: cursor } })
-      return fromCursorList(r.data)
+      return fromCursorList(answerFor(versionOf(request), 'contact', r.data, 'data'))
     })
   })
 
@@ -55,7 +57,7 @@ const contactRelations: FastifyPluginAsyncTypebox = async function (fastify) {
   }, async function (request) {
     if (request.body.from === request.body.into) throw new InvalidInputError([{ field: 'body.into', message: 'must differ from from' }])
     const r = await intercom.call<Contact>(request, { operationId: 'MergeContact', method: 'POST', path: '/contacts/merge', body: { from: request.body.from, into: request.body.into } })
-    return r.data
+    return answerFor(versionOf(request), 'contact', r.data)
   })
 
   for (const [action, operationId] of [['archive', 'ArchiveContact'], ['unarchive', 'UnarchiveContact']] as const) {

@@ -5,7 +5,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { IdParamsSchema, toUnixSeconds, upstreamErrorResponses } from '../../schemas/common.js'
-import { CreateConversationBodySchema, GetConversationQuerySchema, ReplyBodySchema } from '../../schemas/conversations.js'
+import { ConversationReplyBodySchema, CreateConversationBodySchema, GetConversationQuerySchema } from '../../schemas/conversations.js'
 import { ipath } from '../../src/upstream/path.js'
 import { replyAuthor, toReplyPayload } from '../../src/facade/conversations.js'
 import type { FastifyRequest } from 'fastify'
@@ -20,6 +20,8 @@ import { toIntercomSearch } from '../../src/facade/search.js'
 import { CONVERSATION_SEARCH_FIELDS } from '../../src/facade/formula.js'
 import { fromCursorList, type IntercomCursorList, type Page } from '../../src/facade/pagination.js'
 import { pageOrStream } from '../../src/facade/listing.js'
+import { answerFor, checkReplyOptions } from '../../src/facade/versions.js'
+import { versionOf } from '../../src/plugins/intercom-version.js'
 
 /** Intercom's conversation.list: the items are under `conversations`. */
 type IntercomConversationList = IntercomCursorList<Conversation> & { conversations?: Conversation[] }
@@ -64,7 +66,7 @@ const conversations: FastifyPluginAsyncTypebox = async function (fastify) {
     }
   }, async function (request) {
     const r = await intercom.call(request, { operationId: 'retrieveConversation', method: 'GET', path: ipath`/conversations/${request.params.id}`, query: request.query })
-    return r.data
+    return answerFor(versionOf(request), 'conversation', r.data)
   })
 
   fastify.post('/:id/reply', {
@@ -72,20 +74,23 @@ const conversations: FastifyPluginAsyncTypebox = async function (fastify) {
       tags,
       operationId: 'replyConversation',
       summary: 'Reply to a conversation',
-      description: 'A comment or note from `admin_id`, a comment from `contact_id` or `email`, or, with no author, from the default admin (INTERCOM_DEFAULT_ADMIN_ID, else the token\'s admin from `identifyAdmin`). Calls Intercom `replyConversation` (POST /conversations/{id}/reply); answers the updated conversation.',
+      description: 'A comment or note from `admin_id`, a comment from `contact_id` or `email`, or, with no author, from the default admin (INTERCOM_DEFAULT_ADMIN_ID, else the token\'s admin from `identifyAdmin`). `skip_notifications: true` (an admin\'s reply, Intercom-Version 2.15 or newer; a 400 on 2.14) notifies nobody. Calls Intercom `replyConversation` (POST /conversations/{id}/reply); answers the updated conversation.',
       params: IdParamsSchema,
-      body: ReplyBodySchema,
+      body: ConversationReplyBodySchema,
       response: { 200: ConversationRef, ...upstreamErrorResponses }
     }
   }, async function (request) {
-    const author = replyAuthor(request.body) ?? { type: 'admin' as const, admin_id: await fastify.defaultAdminId(request) }
+    const v = versionOf(request)
+    const named = replyAuthor(request.body)
+    checkReplyOptions(v, request.body, named === null || named.type === 'admin')
+    const author = named ?? { type: 'admin' as const, admin_id: await fastify.defaultAdminId(request) }
     const r = await intercom.call(request, { operationId: 'replyConversation', method: 'POST', path: ipath`/conversations/${request.params.id}/reply`, body: toReplyPayload(request.body, author) })
-    return r.data
+    return answerFor(v, 'conversation', r.data)
   })
   /** One normalised page of listConversations. */
   const listPage = async (request: FastifyRequest, perPage: number | undefined, cursor: string | undefined): Promise<Page<Conversation>> => {
     const r = await intercom.call<IntercomConversationList>(request, { operationId: 'listConversations', method: 'GET', path: '/conversations', query: { per_page: perPage, starting_after: cursor } })
-    return fromCursorList({ ...r.data, data: r.data.conversations })
+    return fromCursorList({ ...r.data, data: answerFor(versionOf(request), 'conversation', r.data, 'conversations').conversations })
   }
 
   fastify.get('/', {
@@ -113,7 +118,7 @@ const conversations: FastifyPluginAsyncTypebox = async function (fastify) {
     }
   }, async function (request) {
     const r = await intercom.call<IntercomConversationList>(request, { operationId: 'searchConversations', method: 'POST', path: '/conversations/search', body: toIntercomSearch(request.body, CONVERSATION_SEARCH_FIELDS) })
-    return fromCursorList({ ...r.data, data: r.data.conversations })
+    return fromCursorList({ ...r.data, data: answerFor(versionOf(request), 'conversation', r.data, 'conversations').conversations })
   })
 
   fastify.post('/:id/assign', {
@@ -186,7 +191,7 @@ const conversations: FastifyPluginAsyncTypebox = async function (fastify) {
     }
   }, async function (request) {
     const r = await intercom.call(request, { operationId: 'updateConversation', method: 'PUT', path: ipath`/conversations/${request.params.id}`, body: request.body })
-    return r.data
+    return answerFor(versionOf(request), 'conversation', r.data)
   })
 
   fastify.post('/:id/tags', {
@@ -225,7 +230,7 @@ const conversations: FastifyPluginAsyncTypebox = async function (fastify) {
   async function manage (request: FastifyRequest, id: string, action: keyof typeof MANAGE_MESSAGE_TYPES, body: Parameters<typeof toManagePayload>[1] & { admin_id?: string }): Promise<unknown> {
     const adminId = body.admin_id ?? await fastify.defaultAdminId(request)
     const r = await intercom.call(request, { operationId: 'manageConversation', method: 'POST', path: ipath`/conversations/${id}/parts`, body: toManagePayload(action, body, adminId) })
-    return r.data
+    return answerFor(versionOf(request), 'conversation', r.data)
   }
 }
 

@@ -27,6 +27,8 @@ const passthrough: FastifyPluginAsync = async function (fastify) {
       url: '/*',
       // HEAD is refused below, not answered by this GET route.
       exposeHeadRoute: false,
+      // Any Intercom-Version Intercom accepts (N.N or Unstable), not only the facade's (src/plugins/intercom-version.ts).
+      config: { intercomVersion: 'any' },
       schema: {
         tags: ['passthrough'],
         operationId: `intercomPassthrough${method[0]}${method.slice(1).toLowerCase()}`,
@@ -42,6 +44,7 @@ const passthrough: FastifyPluginAsync = async function (fastify) {
     method: fastify.supportedMethods.filter((m) => !forwarded.has(m)) as HTTPMethods[],
     url: '/*',
     schema: { hide: true },
+    config: { intercomVersion: 'any' },
     // Refused at onRequest, before Fastify reads (or asks a content type for) any body.
     onRequest: refuseMethod,
     handler: refuseMethod

@@ -3,7 +3,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { upstreamErrorResponses } from '../../schemas/common.js'
+import { toUnixSeconds, upstreamErrorResponses } from '../../schemas/common.js'
 import { CreateMessageBodySchema } from '../../schemas/messages.js'
 import { InvalidInputError } from '../../src/errors.js'
 
@@ -13,7 +13,7 @@ const messages: FastifyPluginAsyncTypebox = async function (fastify) {
       tags: ['messages'],
       operationId: 'createMessage',
       summary: 'Send a message from an admin',
-      description: "Calls Intercom `createMessage` (POST /messages) with `from: { type: 'admin', id }` (`from_admin_id`, else the default admin) and `to: { type: to_type, id: to_contact_id }`. An email needs `subject`; its `template` defaults to `plain`. Answers Intercom's message object.",
+      description: "Calls Intercom `createMessage` (POST /messages) with `from: { type: 'admin', id }` (`from_admin_id`, else the default admin) and `to: { type: to_type, id: to_contact_id }`. An email needs `subject`; its `template` defaults to `plain`; `created_at` (Unix seconds or ISO 8601) is sent as Unix seconds. Answers Intercom's message object.",
       body: CreateMessageBodySchema,
       response: { 200: Type.Ref('Message'), ...upstreamErrorResponses }
     }
@@ -28,6 +28,7 @@ const messages: FastifyPluginAsyncTypebox = async function (fastify) {
     if (template !== undefined) payload.template = template
     payload.from = { type: 'admin', id: Number(adminId) }
     payload.to = { type: b.to_type ?? 'user', id: b.to_contact_id }
+    if (b.created_at !== undefined) payload.created_at = toUnixSeconds(b.created_at)
     const r = await fastify.intercom.call(request, { operationId: 'createMessage', method: 'POST', path: '/messages', body: payload })
     return r.data
   })

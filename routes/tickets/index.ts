@@ -12,6 +12,8 @@ import { replyAuthor, toReplyPayload } from '../../src/facade/conversations.js'
 import { toIntercomSearch } from '../../src/facade/search.js'
 import { TICKET_SEARCH_FIELDS } from '../../src/facade/formula.js'
 import { fromCursorList, type IntercomCursorList } from '../../src/facade/pagination.js'
+import { answerFor } from '../../src/facade/versions.js'
+import { versionOf } from '../../src/plugins/intercom-version.js'
 
 const tags = ['tickets']
 const TicketRef = Type.Ref('Ticket')
@@ -32,7 +34,7 @@ const tickets: FastifyPluginAsyncTypebox = async function (fastify) {
     const payload: Record<string, unknown> = { ...request.body }
     if (request.body.created_at !== undefined) payload.created_at = toUnixSeconds(request.body.created_at)
     const r = await intercom.call(request, { operationId: 'createTicket', method: 'POST', path: '/tickets', body: payload })
-    return r.data
+    return answerFor(versionOf(request), 'ticket', r.data)
   })
 
   fastify.post('/search', {
@@ -46,7 +48,7 @@ const tickets: FastifyPluginAsyncTypebox = async function (fastify) {
     }
   }, async function (request) {
     const r = await intercom.call<IntercomCursorList<Ticket> & { tickets?: Ticket[] }>(request, { operationId: 'searchTickets', method: 'POST', path: '/tickets/search', body: toIntercomSearch(request.body, TICKET_SEARCH_FIELDS) })
-    return fromCursorList({ ...r.data, data: r.data.tickets })
+    return fromCursorList({ ...r.data, data: answerFor(versionOf(request), 'ticket', r.data, 'tickets').tickets })
   })
 
   fastify.get('/:id', {
@@ -60,7 +62,7 @@ const tickets: FastifyPluginAsyncTypebox = async function (fastify) {
     }
   }, async function (request) {
     const r = await intercom.call(request, { operationId: 'getTicket', method: 'GET', path: ipath`/tickets/${request.params.id}` })
-    return r.data
+    return answerFor(versionOf(request), 'ticket', r.data)
   })
 
   fastify.patch('/:id', {
@@ -78,7 +80,7 @@ const tickets: FastifyPluginAsyncTypebox = async function (fastify) {
     if (request.body.snoozed_until !== undefined) payload.snoozed_until = toUnixSeconds(request.body.snoozed_until)
     if (request.body.admin_id !== undefined) payload.admin_id = Number(request.body.admin_id)
     const r = await intercom.call(request, { operationId: 'updateTicket', method: 'PUT', path: ipath`/tickets/${request.params.id}`, body: payload })
-    return r.data
+    return answerFor(versionOf(request), 'ticket', r.data)
   })
 
   fastify.post('/:id/reply', {

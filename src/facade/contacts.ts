@@ -1,20 +1,62 @@
 /**
- * Contact translations shared by the contact routes: facade input → Intercom contact payload, and
- * the upsert flow (match by external_id, else email; create; survive a concurrent create).
+ * Contact translations shared by the contact routes: facade input → Intercom contact payload (for
+ * the request's Intercom version), the upsert flow (match by external_id, else email; create;
+ * survive a concurrent create), and `company_id` (write, then attach).
  */
+import createError from '@fastify/error'
 import type { CallContext, IntercomClient } from '../upstream/client.js'
-import { UpstreamHttpError } from '../upstream/errors.js'
+import { UpstreamHttpError, UpstreamNetworkError } from '../upstream/errors.js'
 import { ipath } from '../upstream/path.js'
+import type { IntercomVersion } from '../intercom-spec/versions.js'
 import { toUnixSeconds } from '../../schemas/common.js'
 import type { Contact, CreateContactBody } from '../../schemas/contacts.js'
 import type { Page } from './pagination.js'
+import { answerFor, ownerIdFor } from './versions.js'
 
-/** Intercom's contact payload: the facade body with timestamps as Unix seconds. */
-export function toContactPayload (body: CreateContactBody): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...body }
+/**
+ * Intercom's contact payload for version `v`: the facade body with timestamps as Unix seconds,
+ * `owner_id` as the version wants it (src/facade/versions.ts), and without `company_id` (not a
+ * contact field in Intercom: `writeContact` attaches the company afterwards).
+ */
+export function toContactPayload (body: CreateContactBody, v: IntercomVersion): Record<string, unknown> {
+  const { company_id: _company, ...out } = body as CreateContactBody & Record<string, unknown>
   if (body.signed_up_at !== undefined) out.signed_up_at = toUnixSeconds(body.signed_up_at)
   if (body.last_seen_at !== undefined) out.last_seen_at = toUnixSeconds(body.last_seen_at)
+  if (body.owner_id !== undefined) out.owner_id = ownerIdFor(v, body.owner_id)
   return out
+}
+
+const CompanyNotAttachedBase = createError('FACADE_COMPANY_NOT_ATTACHED', '%s', 422)
+
+/** The contact was written but attaching `company_id` failed. 422; the detail says what was done. */
+export class CompanyNotAttachedError extends CompanyNotAttachedBase {}
+
+/**
+ * After a contact write: attach the contact to `companyId` (Intercom `attachContactToACompany`,
+ * POST /contacts/{id}/companies `{ id }`) and answer the contact as Intercom wrote it.
+ * @throws CompanyNotAttachedError (422) naming the written contact and the failed attach
+ */
+export async function attachCompany (client: IntercomClient, ctx: CallContext, contact: Contact, companyId: string, done: 'created' | 'updated'): Promise<Contact> {
+  try {
+    await client.call(ctx, { operationId: 'attachContactToACompany', method: 'POST', path: ipath`/contacts/${contact.id}/companies`, body: { id: companyId } })
+  } catch (err) {
+    if (!(err instanceof UpstreamHttpError) && !(err instanceof UpstreamNetworkError)) throw err
+    const why = err instanceof UpstreamHttpError ? `Intercom answered ${err.status}${err.errors[0] ? ` ${err.errors[0].code}: ${err.errors[0].message ?? ''}` : ''}` : `no answer from Intercom (${err.kind})`
+    throw new CompanyNotAttachedError(`Contact ${contact.id} was ${done}, but attaching it to company ${companyId} failed (attachContactToACompany: ${why}); attach it with POST /contacts/${contact.id}/companies`)
+  }
+  return contact
+}
+
+/**
+ * Create (CreateContact) or update (UpdateContact, `id` given) one contact for the request's version
+ * `v`; with `company_id`, then attach it (`attachCompany`). Answers the contact in the facade's shape.
+ */
+export async function writeContact (client: IntercomClient, ctx: CallContext, v: IntercomVersion, body: CreateContactBody, id?: string): Promise<Contact> {
+  const r = id === undefined
+    ? await client.call<Contact>(ctx, { operationId: 'CreateContact', method: 'POST', path: '/contacts', body: toContactPayload(body, v) })
+    : await client.call<Contact>(ctx, { operationId: 'UpdateContact', method: 'PUT', path: ipath`/contacts/${id}`, body: toContactPayload(body, v) })
+  const contact = answerFor(v, 'contact', r.data)
+  return body.company_id === undefined ? contact : attachCompany(client, ctx, contact, body.company_id, id === undefined ? 'created' : 'updated')
 }
 
 /** The id Intercom names in a 409 conflict message: `... already exists with id=<id>`. */
@@ -52,24 +94,23 @@ export async function findContact (client: IntercomClient, ctx: CallContext, key
 }
 
 /**
- * Create or update a contact. Calls ShowContactByExternalId or SearchContacts, then UpdateContact
- * or CreateContact; when CreateContact answers 409 because a concurrent call created the contact
- * first, it updates the contact the conflict names (or matches again).
+ * Create or update a contact for version `v`. Calls ShowContactByExternalId or SearchContacts, then
+ * UpdateContact or CreateContact (then attachContactToACompany with `company_id`); when
+ * CreateContact answers 409 because a concurrent call created the contact first, it updates the
+ * contact the conflict names (or matches again).
  * @throws UpstreamHttpError / UpstreamNetworkError from the calls
  */
-export async function upsertContact (client: IntercomClient, ctx: CallContext, body: CreateContactBody): Promise<{ action: 'created' | 'updated', contact: Contact }> {
-  const payload = toContactPayload(body)
-  const update = async (id: string) => (await client.call<Contact>(ctx, { operationId: 'UpdateContact', method: 'PUT', path: ipath`/contacts/${id}`, body: payload })).data
-
+export async function upsertContact (client: IntercomClient, ctx: CallContext, v: IntercomVersion, body: CreateContactBody): Promise<{ action: 'created' | 'updated', contact: Contact }> {
   const match = await findContact(client, ctx, body)
-  if (match) return { action: 'updated', contact: await update(match.id) }
+  if (match) return { action: 'updated', contact: await writeContact(client, ctx, v, body, match.id) }
+  let created: Contact
   try {
-    const created = await client.call<Contact>(ctx, { operationId: 'CreateContact', method: 'POST', path: '/contacts', body: payload })
-    return { action: 'created', contact: created.data }
+    created = answerFor(v, 'contact', (await client.call<Contact>(ctx, { operationId: 'CreateContact', method: 'POST', path: '/contacts', body: toContactPayload(body, v) })).data)
   } catch (err) {
     if (!(err instanceof UpstreamHttpError) || err.status !== 409) throw err
     const id = idFromConflict(err) ?? (await findContact(client, ctx, body))?.id
     if (id === undefined) throw err
-    return { action: 'updated', contact: await update(id) }
+    return { action: 'updated', contact: await writeContact(client, ctx, v, body, id) }
   }
+  return { action: 'created', contact: body.company_id === undefined ? created : await attachCompany(client, ctx, created, body.company_id, 'created') }
 }

@@ -28,8 +28,8 @@ export function replyAuthor (body: ReplyBody): ReplyAuthor | null {
   return null
 }
 
-/** Intercom's replyConversation body for this author. */
-export function toReplyPayload (body: ReplyBody, author: ReplyAuthor): Record<string, unknown> {
+/** Intercom's replyConversation / replyTicket body for this author (`skip_notifications` checked first with `checkReplyOptions`, src/facade/versions.ts). */
+export function toReplyPayload (body: ReplyBody & { skip_notifications?: boolean }, author: ReplyAuthor): Record<string, unknown> {
   const out: Record<string, unknown> = {
     message_type: author.type === 'admin' ? (body.message_type ?? 'comment') : 'comment',
     ...author,
@@ -37,6 +37,7 @@ export function toReplyPayload (body: ReplyBody, author: ReplyAuthor): Record<st
   }
   if (body.attachment_urls !== undefined) out.attachment_urls = body.attachment_urls
   if (body.created_at !== undefined) out.created_at = toUnixSeconds(body.created_at)
+  if (body.skip_notifications !== undefined) out.skip_notifications = body.skip_notifications
   return out
 }
 

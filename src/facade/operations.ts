@@ -34,14 +34,12 @@ export function unknownOperation (operationId: string, version: IntercomVersion)
 }
 
 /**
- * The Intercom version a request is served as: its `Intercom-Version` header when that is a
- * supported version, else `configured` (the client's INTERCOM_VERSION) when supported, else
- * DEFAULT_VERSION. The one place the catalog reads it (the lead may switch it to
- * `request.intercomVersion` at merge).
+ * The Intercom version a request is served as: `request.intercomVersion` (src/plugins/intercom-version.ts:
+ * the caller's supported `Intercom-Version`, else INTERCOM_VERSION), else `configured`, else
+ * DEFAULT_VERSION. The one place the catalog reads it.
  */
-export function requestVersion (request: Pick<FastifyRequest, 'headers'>, configured: string): IntercomVersion {
-  const header = request.headers['intercom-version']
-  if (isSupportedVersion(header)) return header
+export function requestVersion (request: Pick<FastifyRequest, 'intercomVersion'>, configured: string): IntercomVersion {
+  if (isSupportedVersion(request.intercomVersion)) return request.intercomVersion
   return isSupportedVersion(configured) ? configured : DEFAULT_VERSION
 }
 

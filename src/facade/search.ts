@@ -56,14 +56,20 @@ function queryOf (body: SearchBody, fields?: SearchFields): Record<string, unkno
 
 /**
  * Build Intercom's search body.
- * @throws InvalidInputError (400) unless exactly one form is given, for a formula that does not
+ * Paging is `per_page`/`starting_after` or Intercom's own `pagination` object (not both).
+ * @throws InvalidInputError (400) unless exactly one form is given, for both paging styles at once, for a formula that does not
  * parse (with its position), for a query past Intercom's nesting or group-size limits, and (with
  * the operation's `fields`, e.g. CONTACT_SEARCH_FIELDS) for an operator a field's type cannot take
  */
 export function toIntercomSearch (body: SearchBody, fields?: SearchFields): IntercomSearchRequest {
   const out: IntercomSearchRequest = { query: queryOf(body, fields) }
-  if (body.per_page !== undefined || body.starting_after !== undefined) {
-    out.pagination = { per_page: body.per_page, starting_after: body.starting_after }
+  const topLevel = body.per_page !== undefined || body.starting_after !== undefined
+  if (body.pagination !== undefined && topLevel) {
+    throw new InvalidInputError([{ field: 'body.pagination', message: 'cannot be combined with per_page or starting_after: give the paging once' }])
+  }
+  const paging = body.pagination ?? (topLevel ? { per_page: body.per_page, starting_after: body.starting_after } : undefined)
+  if (paging !== undefined && (paging.per_page !== undefined || paging.starting_after !== undefined)) {
+    out.pagination = { per_page: paging.per_page, starting_after: paging.starting_after }
   }
   if (body.sort_field !== undefined) out.sort = { field: body.sort_field, order: body.sort_order ?? 'descending' }
   else if (body.sort_order !== undefined) throw new InvalidInputError([{ field: 'body.sort_field', message: 'is required with sort_order' }])

@@ -8,7 +8,7 @@
  *   `unmatched` for a request no route matched.
  * - `http_client_aborts_total{route}`: requests whose caller closed the connection before the answer
  *   (src/client-abort.ts), counted from the error path only.
- * - `intercom_requests_total{operation,method,status}` and `intercom_request_duration_seconds{operation,method}`:
+ * - `intercom_requests_total{operation,method,version,status}` (`version`: the Intercom-Version sent) and `intercom_request_duration_seconds{operation,method}`:
  *   every upstream call, by Intercom operationId; `status` is Intercom's status code, or
  *   `error_<kind>` (connect, timeout, reset, aborted, protocol, too_large, cancelled) when no usable
  *   answer came.
@@ -51,7 +51,7 @@ export interface MetricsOptions { collectDefaults?: boolean }
  * metric names and labels can be tested without an app.
  */
 export function upstreamMetricsObserver (register: Registry): Required<UpstreamObserver> {
-  const calls = new Counter({ name: 'intercom_requests_total', help: 'Intercom calls by operation, method and final status (or error_<kind>)', labelNames: ['operation', 'method', 'status'], registers: [register] })
+  const calls = new Counter({ name: 'intercom_requests_total', help: 'Intercom calls by operation, method, Intercom-Version and final status (or error_<kind>)', labelNames: ['operation', 'method', 'version', 'status'], registers: [register] })
   const latency = new Histogram({ name: 'intercom_request_duration_seconds', help: 'Intercom call duration in seconds, retries and queueing included', labelNames: ['operation', 'method'], buckets: LATENCY_BUCKETS_S, registers: [register] })
   const retries = new Counter({ name: 'intercom_retries_total', help: 'Intercom attempts retried, by operation and reason', labelNames: ['operation', 'reason'], registers: [register] })
   const cancelled = new Counter({ name: 'intercom_calls_cancelled_total', help: 'Intercom calls cancelled before they were sent (the caller went away while they waited for rate budget or a retry backoff), by operation', labelNames: ['operation'], registers: [register] })
@@ -80,7 +80,7 @@ export function upstreamMetricsObserver (register: Registry): Required<UpstreamO
   return {
     onCall (e) {
       const status = e.status === null ? `error_${e.errorKind ?? 'unknown'}` : String(e.status)
-      calls.inc({ operation: e.operationId, method: e.method, status })
+      calls.inc({ operation: e.operationId, method: e.method, version: e.version ?? '', status })
       latency.observe({ operation: e.operationId, method: e.method }, e.durationMs / 1000)
     },
     onRetry (e) {

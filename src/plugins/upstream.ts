@@ -1,14 +1,14 @@
 /**
  * upstream: decorates `fastify.intercom` (the shared, pooled `IntercomClient`, with the rate budget
  * of src/upstream/budget/ and the retry policy of src/upstream/retry/) and
- * `fastify.defaultAdminId(request)` (asked once, under its own deadline), checks a caller's
- * `Intercom-Version` header before any route runs, and closes the pool when Fastify closes.
+ * `fastify.defaultAdminId(request)` (asked once, under its own deadline), and closes the pool when
+ * Fastify closes. (A caller's `Intercom-Version` is checked by src/plugins/intercom-version.ts.)
  */
 import fp from 'fastify-plugin'
 import type { FastifyRequest } from 'fastify'
 import type { AppConfig } from '../config.js'
 import { IntercomClient } from '../upstream/client.js'
-import { BadVersionError, NoDefaultAdminError } from '../errors.js'
+import { NoDefaultAdminError } from '../errors.js'
 import { DeadlineExceededError, UpstreamHttpError } from '../upstream/errors.js'
 import { RateBudget } from '../upstream/budget/queue.js'
 import { createBudgetStore } from '../upstream/budget/store.js'
@@ -42,8 +42,6 @@ async function waitUnder<T> (work: Promise<T>, deadlineAt: number | undefined): 
     clearTimeout(timer)
   }
 }
-
-const VERSION_RE = /^(\d+\.\d+|Unstable)$/
 
 export default fp<{ config: AppConfig }>(async function upstream (fastify, { config }) {
   if (!config.intercom.token) throw new Error('upstream plugin needs config.intercom.token (sandbox mode sets the emulator token)')
@@ -80,11 +78,6 @@ export default fp<{ config: AppConfig }>(async function upstream (fastify, { con
     if (known !== undefined) return known
     me ??= lookUpDefaultAdmin()
     return await waitUnder(me, request.deadlineAt)
-  })
-
-  fastify.addHook('onRequest', function (request, _reply, done) {
-    const v = request.headers['intercom-version']
-    done(v !== undefined && (typeof v !== 'string' || !VERSION_RE.test(v)) ? new BadVersionError(JSON.stringify(v)) : undefined)
   })
 
   fastify.addHook('onClose', async function () {

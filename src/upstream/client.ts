@@ -4,7 +4,7 @@
  * nothing of Fastify.
  *
  * Every call sends `Authorization: Bearer <token>`, `Accept: application/json`, `Intercom-Version`
- * (the configured one, or the caller's `Intercom-Version` header for one request) and the caller's
+ * (the configured one, or `ctx.intercomVersion` for one request) and the caller's
  * request id as `X-Request-Id`. With a `policy`, calls go through three interceptors, composed as in
  * undici (the last listed runs first):
  *
@@ -37,8 +37,10 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 
 export interface CallContext {
   /** The request id, sent upstream as `X-Request-Id`. */
   id: string
-  /** Inbound headers; only `intercom-version` is read. */
-  headers: Record<string, string | string[] | undefined>
+  /** Inbound headers (not read by the client). */
+  headers?: Record<string, string | string[] | undefined>
+  /** The Intercom-Version for this call (src/plugins/intercom-version.ts); empty or unset = the client's. */
+  intercomVersion?: string
   log?: { debug: (obj: object, msg: string) => void }
   /** When the whole call must end, ms since the epoch (X-Request-Deadline-Ms / REQUEST_DEADLINE_MS). */
   deadlineAt?: number
@@ -181,17 +183,17 @@ export class IntercomClient {
 
   /** The headers every upstream request carries. */
   private baseHeaders (ctx: CallContext): Record<string, string> {
-    const v = ctx.headers['intercom-version']
+    const v = ctx.intercomVersion
     return {
       authorization: this.authorization,
       accept: 'application/json',
-      'intercom-version': typeof v === 'string' && v !== '' ? v : this.version,
+      'intercom-version': v !== undefined && v !== '' ? v : this.version,
       'x-request-id': ctx.id
     }
   }
 
   /** Report a call that got no usable answer, and answer the typed error. */
-  private failed (err: unknown, info: CallInfo, started: number): Error {
+  private failed (err: unknown, info: CallInfo, started: number, version: string | undefined): Error {
     const typed = classifyNetworkError(err, info)
     let errorKind: string | undefined
     if (typed instanceof UpstreamNetworkError) errorKind = typed.kind
@@ -199,7 +201,7 @@ export class IntercomClient {
       errorKind = 'cancelled'
       this.observers.onCancel({ operationId: info.operationId, method: info.method })
     }
-    this.observers.onCall({ operationId: info.operationId, method: info.method, status: null, errorKind, durationMs: performance.now() - started })
+    this.observers.onCall({ operationId: info.operationId, method: info.method, version, status: null, errorKind, durationMs: performance.now() - started })
     return typed
   }
 
@@ -229,10 +231,10 @@ export class IntercomClient {
       }, handler)
       res = await handler.answer
     } catch (err) {
-      throw this.failed(err, info, started)
+      throw this.failed(err, info, started, headers['intercom-version'])
     }
     const durationMs = performance.now() - started
-    this.observers.onCall({ operationId: call.operationId, method: call.method, status: res.statusCode, durationMs })
+    this.observers.onCall({ operationId: call.operationId, method: call.method, version: headers['intercom-version'], status: res.statusCode, durationMs })
     ctx.log?.debug({ upstream: { operationId: call.operationId, method: call.method, path: call.path, status: res.statusCode, ms: Math.round(durationMs) } }, 'intercom call')
     return res
   }
@@ -299,21 +301,22 @@ export class IntercomClient {
    */
   async forwardWith (ctx: CallContext, call: ForwardCall, handler: ForwardHandler): Promise<ForwardAnswer> {
     const started = performance.now()
+    const headers = { ...call.headers, ...this.baseHeaders(ctx) }
     this.dispatcher.dispatch({
       origin: this.origin,
       method: call.method as Dispatcher.HttpMethod,
       path: call.path,
-      headers: { ...call.headers, ...this.baseHeaders(ctx) },
+      headers,
       body: call.body,
       intercom: { operationId: 'passthrough', deadlineAt: ctx.deadlineAt, workspace: this.workspace, caller: ctx.raw?.socket }
     }, handler)
     try {
       const answer = await handler.answer
       // Reported at Intercom's answer headers (a large body streams on to the caller afterwards).
-      this.observers.onCall({ operationId: 'passthrough', method: call.method, status: answer.statusCode, durationMs: performance.now() - started })
+      this.observers.onCall({ operationId: 'passthrough', method: call.method, version: headers['intercom-version'], status: answer.statusCode, durationMs: performance.now() - started })
       return answer
     } catch (err) {
-      throw this.failed(err, { operationId: 'passthrough', method: call.method, path: call.path }, started)
+      throw this.failed(err, { operationId: 'passthrough', method: call.method, path: call.path }, started, headers['intercom-version'])
     }
   }
 

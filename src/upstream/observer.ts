@@ -7,8 +7,8 @@
 
 /** What one observer may listen to; every method is optional. */
 export interface UpstreamObserver {
-  /** One call finished: Intercom's final status, or the network error kind when there was none. */
-  onCall?: (e: { operationId: string, method: string, status: number | null, errorKind?: string, durationMs: number }) => void
+  /** One call finished: Intercom's final status, or the network error kind when there was none; `version` is the Intercom-Version sent. */
+  onCall?: (e: { operationId: string, method: string, version?: string, status: number | null, errorKind?: string, durationMs: number }) => void
   /** An attempt is about to be retried after `delayMs`, for `reason` (e.g. 'status_429', 'connect'). */
   onRetry?: (e: { operationId: string, method: string, reason: string, attempt: number, delayMs: number }) => void
   /** A request waited `waitedMs` in the rate-budget queue; `depth` is the queue length after it left. */

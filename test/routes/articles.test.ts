@@ -1,4 +1,4 @@
-import { test } from 'tap'
+import { matrixTest as test } from '../helper.js'
 import { build, json, seedContact, upstream, walkPages } from '../helper.js'
 import type { Built } from '../helper.js'
 import { helpdesk } from '../../src/emulator/helpdesk.js'

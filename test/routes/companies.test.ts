@@ -1,4 +1,4 @@
-import { test } from 'tap'
+import { matrixTest as test } from '../helper.js'
 import { build, json, seedContact, upstream } from '../helper.js'
 
 test('POST /companies sends createOrUpdateCompany with Unix seconds; the same company_id updates', async (t) => {

@@ -1,4 +1,4 @@
-import { test } from 'tap'
+import { matrixTest as test } from '../helper.js'
 import { build, json, seedContact, upstream } from '../helper.js'
 
 test('POST /contacts/:id/notes without admin_id uses the default admin; GET lists them newest first', async (t) => {

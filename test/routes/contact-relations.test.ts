@@ -1,4 +1,4 @@
-import { test } from 'tap'
+import { matrixTest as test } from '../helper.js'
 import { build, json, seedContact, upstream } from '../helper.js'
 
 test('GET /contacts calls ListContacts with per_page and starting_after, and normalises the page', async (t) => {

@@ -1,4 +1,4 @@
-import { test } from 'tap'
+import { matrixTest as test } from '../helper.js'
 import { build, json, seedContact, upstream } from '../helper.js'
 
 test('POST /events sends createDataEvent with created_at defaulting to now (Unix seconds)', async (t) => {

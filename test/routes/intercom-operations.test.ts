@@ -113,7 +113,7 @@ test('POST /intercom/operations/ShowContact (GET): path parameter into the path'
   t.equal(calls.length, 1)
   t.match(calls[0], { method: 'GET', path: `/contacts/${c.id}`, query: {}, body: undefined, operationId: 'ShowContact' })
   t.equal(calls[0].headers.authorization, `Bearer ${emulator.token}`)
-  t.equal(calls[0].headers['intercom-version'], '2.14')
+  t.equal(calls[0].headers['intercom-version'], '2.16')
 })
 
 test('POST /intercom/operations/retrieveConversation (GET): path and query', async (t) => {

@@ -35,7 +35,7 @@ test('GET /intercom/* passes through to Intercom with our auth, not the caller\'
   t.same(calls[0].query, {})
   t.equal(calls[0].headers.authorization, `Bearer ${emulator.token}`)
   t.equal(calls[0].headers.cookie, undefined)
-  t.equal(calls[0].headers['intercom-version'], '2.14')
+  t.equal(calls[0].headers['intercom-version'], '2.16')
   t.equal(calls[0].headers['x-request-id'], 'pt-1')
 
   const q = await app.inject({ method: 'GET', url: '/intercom/conversations/123?display_as=plaintext' })

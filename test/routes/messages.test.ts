@@ -1,4 +1,4 @@
-import { test } from 'tap'
+import { matrixTest as test } from '../helper.js'
 import { build, json, seedContact, upstream } from '../helper.js'
 import { DEFAULT_ADMIN_ID } from '../../src/emulator/store.js'
 

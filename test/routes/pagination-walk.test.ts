@@ -1,4 +1,4 @@
-import { test } from 'tap'
+import { matrixTest as test } from '../helper.js'
 import { build, seedContact, upstream, walkPages } from '../helper.js'
 
 test('the same caller loop walks 3 pages of a cursor list (contacts) and of a page-numbered list (companies)', async (t) => {

@@ -1,4 +1,4 @@
-import { test } from 'tap'
+import { matrixTest as test } from '../helper.js'
 import { build, json, seedContact, upstream } from '../helper.js'
 
 test('POST /tags calls createTag; the same name answers the same tag', async (t) => {
