@@ -30,7 +30,7 @@ const operations: FastifyPluginAsyncTypebox = async function (fastify) {
     querystring: OperationListQuerySchema,
     response: { 200: Type.Ref('IntercomOperationList'), 400: problemResponse('Invalid query') }
   }
-  const list = async function (request: { query: OperationListQuery, headers: Record<string, string | string[] | undefined> }) {
+  const list = async function (request: { query: OperationListQuery, intercomVersion: string }) {
     const version = request.query.version ?? requestVersion(request, fastify.intercom.version)
     const { entries } = await loadCatalog(version)
     const tag = request.query.tag?.toLowerCase()

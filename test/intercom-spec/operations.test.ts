@@ -40,11 +40,10 @@ test('the catalog lists every operation with its path parameters; loaded once pe
   t.match((await loadCatalog('2.16')).get('listBrands'), { added_in: '2.15' })
 })
 
-test('requestVersion: a supported Intercom-Version header, else the configured version, else the default', async (t) => {
-  t.equal(requestVersion({ headers: { 'intercom-version': '2.15' } }, '2.14'), '2.15')
-  t.equal(requestVersion({ headers: {} }, '2.14'), '2.14')
-  t.equal(requestVersion({ headers: { 'intercom-version': 'Unstable' } }, '2.14'), '2.14')
-  t.equal(requestVersion({ headers: {} }, 'Unstable'), '2.16')
+test('requestVersion: the request\'s supported Intercom version, else the configured version, else the default', async (t) => {
+  t.equal(requestVersion({ intercomVersion: '2.15' }, '2.14'), '2.15')
+  t.equal(requestVersion({ intercomVersion: 'Unstable' }, '2.14'), '2.14')
+  t.equal(requestVersion({ intercomVersion: 'Unstable' }, 'Unstable'), '2.16')
 })
 
 test('prepareCall: query parameters are checked and kept (lisDataEvents takes user_id flat, per the spec patch)', async (t) => {
