@@ -10,5 +10,10 @@ export async function createIdempotencyStore (config: Pick<AppConfig, 'policy' |
   const { url, keyPrefix } = config.policy.redis
   if (url === undefined) return new LocalIdempotencyStore({ maxBytes: config.idempotency.localMaxBytes })
   const { RedisIdempotencyStore } = await import('./redis-store.js')
-  return new RedisIdempotencyStore({ url, keyPrefix })
+  const store = new RedisIdempotencyStore({ url, keyPrefix })
+  await store.connected(READY_WAIT_MS)
+  return store
 }
+
+/** How long start-up waits for Redis before serving (keyed requests answer 503 until it is there). */
+export const READY_WAIT_MS = 2_000

@@ -52,6 +52,17 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     this.redis = r as SwapRedis
   }
 
+  /** Wait until the connection is ready, at most `ms`; answers whether it is. */
+  async connected (ms: number): Promise<boolean> {
+    if (this.redis.status === 'ready') return true
+    return new Promise((resolve) => {
+      const done = (ok: boolean): void => { clearTimeout(timer); this.redis.off('ready', onReady); resolve(ok) }
+      const onReady = (): void => { done(true) }
+      const timer = setTimeout(() => { done(false) }, ms)
+      this.redis.once('ready', onReady)
+    })
+  }
+
   private async run<T> (command: () => Promise<T>): Promise<T> {
     if (this.redis.status !== 'ready') throw new IdempotencyStoreUnavailableError(`Redis connection ${this.redis.status}`)
     try {
