@@ -21,6 +21,7 @@ import pressurePlugin from './plugins/under-pressure.js'
 import gracefulShutdown from './plugins/graceful-shutdown.js'
 import deadline from './plugins/deadline.js'
 import idempotency from './plugins/idempotency.js'
+import contactIds from './facade/contact-ids.js'
 import { ProblemSchema } from '../schemas/common.js'
 import { ContactListSchema, ContactSchema, UpsertResultSchema } from '../schemas/contacts.js'
 import { ConversationListSchema, ConversationSchema, MessageSchema } from '../schemas/conversations.js'
@@ -116,6 +117,7 @@ export default fp<{ config: AppConfig }>(async function app (fastify: FastifyIns
   await fastify.register(metricsPlugin)
   await fastify.register(deadline, { defaultMs: config.policy.requestDeadlineMs })
   await fastify.register(idempotency, { config })
+  await fastify.register(contactIds, { config })
 
   await fastify.register(healthRoutes, { readinessCacheMs: config.readinessCacheMs, sandbox: config.intercom.sandbox })
   await fastify.register(contactsRoutes, { prefix: '/contacts' })

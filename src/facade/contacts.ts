@@ -8,6 +8,7 @@ import { ipath } from '../upstream/path.js'
 import { toUnixSeconds } from '../../schemas/common.js'
 import type { Contact, CreateContactBody } from '../../schemas/contacts.js'
 import type { Page } from './pagination.js'
+import { upsertWithKnownId } from './contact-ids.js'
 
 /** Intercom's contact payload: the facade body with timestamps as Unix seconds. */
 export function toContactPayload (body: CreateContactBody): Record<string, unknown> {
@@ -52,15 +53,20 @@ export async function findContact (client: IntercomClient, ctx: CallContext, key
 }
 
 /**
- * Create or update a contact. Calls ShowContactByExternalId or SearchContacts, then UpdateContact
- * or CreateContact; when CreateContact answers 409 because a concurrent call created the contact
- * first, it updates the contact the conflict names (or matches again).
+ * Create or update a contact. A contact whose id is known (src/facade/contact-ids.ts) is one
+ * UpdateContact; else (or when that answers 404) it calls ShowContactByExternalId or SearchContacts,
+ * then UpdateContact or CreateContact; when CreateContact answers 409 because a concurrent call
+ * created the contact first, it updates the contact the conflict names (or matches again).
  * @throws UpstreamHttpError / UpstreamNetworkError from the calls
  */
 export async function upsertContact (client: IntercomClient, ctx: CallContext, body: CreateContactBody): Promise<{ action: 'created' | 'updated', contact: Contact }> {
   const payload = toContactPayload(body)
   const update = async (id: string) => (await client.call<Contact>(ctx, { operationId: 'UpdateContact', method: 'PUT', path: ipath`/contacts/${id}`, body: payload })).data
+  return upsertWithKnownId(client, body, async (id) => ({ action: 'updated' as const, contact: await update(id) }), async () => upsertByLookup(client, ctx, body, payload, update))
+}
 
+/** The upsert without a known id: match, then update or create (settling a concurrent create's 409). */
+async function upsertByLookup (client: IntercomClient, ctx: CallContext, body: CreateContactBody, payload: Record<string, unknown>, update: (id: string) => Promise<Contact>): Promise<{ action: 'created' | 'updated', contact: Contact }> {
   const match = await findContact(client, ctx, body)
   if (match) return { action: 'updated', contact: await update(match.id) }
   try {
