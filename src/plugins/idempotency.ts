@@ -28,6 +28,7 @@ import { randomUUID } from 'node:crypto'
 import fp from 'fastify-plugin'
 import type { FastifyReply, FastifyRequest, RouteOptions, onErrorHookHandler, onRequestHookHandler, onSendHookHandler, preHandlerAsyncHookHandler } from 'fastify'
 import { Counter } from 'prom-client'
+import { Type } from '@sinclair/typebox'
 import type { AppConfig } from '../config.js'
 import { isNonIdempotent } from '../upstream/methods.js'
 import { build, sendProblem } from './problem-details.js'
@@ -86,6 +87,16 @@ async function catalogWrite (request: FastifyRequest): Promise<boolean> {
 const APPLIES_TO: Readonly<Record<string, RouteIdempotency['appliesTo']>> = {
   'POST /intercom/operations/:operationId': catalogWrite
 }
+
+/** The header as the OpenAPI document shows it on keyed routes (the onRequest check is the one that refuses). */
+const IDEMPOTENCY_HEADERS = Type.Object({
+  'Idempotency-Key': Type.Optional(Type.String({
+    minLength: 1,
+    maxLength: 257,
+    description: 'Optional: makes this write safe to retry (writes only: POST, PATCH, catalog calls of write operations). 1..255 printable ASCII characters (a quoted "..." form means the same key). The same key and request within IDEMPOTENCY_TTL_MS replays the first answer (`Idempotent-Replayed: true`, no Intercom call); while it runs: 409 IDEMPOTENCY_KEY_IN_USE; with another request: 422 IDEMPOTENCY_KEY_REUSED; key store unreachable: 503 IDEMPOTENCY_STORE_UNAVAILABLE. See README "Idempotency".',
+    examples: ['8e03978e-40d5-43e8-bc93-6894a57f9324']
+  }))
+})
 
 function methodsOf (route: RouteOptions): string[] {
   return Array.isArray(route.method) ? route.method : [route.method]
@@ -236,6 +247,7 @@ export default fp<IdempotencyOptions>(async function idempotency (fastify, { con
     const own = route.config?.idempotency
     const settings: RouteIdempotency = { reconcile: own?.reconcile ?? RECONCILE[pattern], appliesTo: own?.appliesTo ?? APPLIES_TO[pattern] }
     route.config = { ...route.config, idempotency: settings }
+    if (route.schema !== undefined && route.schema.headers === undefined) route.schema = { ...route.schema, headers: IDEMPOTENCY_HEADERS }
     route.onRequest = [...toArray(route.onRequest), checkHeader]
     route.preHandler = [...toArray(route.preHandler), preHandler]
     route.onError = [...toArray(route.onError), onError]
