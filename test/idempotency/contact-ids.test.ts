@@ -3,13 +3,10 @@
  * answers, a 404 falling back to the find, concurrent creates, the mapping shared through Redis,
  * and an upsert whose answer was lost, retried with its Idempotency-Key.
  */
-import { test, type Test } from 'tap'
-import Fastify, { type FastifyInstance } from 'fastify'
-import app, { fastifyOptions } from '../../src/app.js'
-import { loadConfig } from '../../src/config.js'
-import { startEmulator, type Emulator } from '../../src/emulator/index.js'
+import { test } from 'tap'
+import type { Emulator } from '../../src/emulator/index.js'
 import { build, json, upstream } from '../helper.js'
-import { cleanup, redisUrl, uniquePrefix } from '../upstream/redis-helper.js'
+import { redisReplicas } from './replicas.js'
 
 const calls = (emulator: Emulator): string[] => emulator.requests.map((r) => `${r.method} ${r.path}`)
 
@@ -71,25 +68,10 @@ test('20 concurrent upserts of a new contact in one replica: one contact, one fi
   t.equal(seen.filter((c) => c.startsWith('PUT')).length, 19)
 })
 
-async function replica (t: Test, emulator: Emulator, env: Record<string, string>): Promise<FastifyInstance> {
-  const config = loadConfig({ INTERCOM_ACCESS_TOKEN: emulator.token, INTERCOM_BASE_URL: emulator.url, LOG_LEVEL: 'silent', UPSTREAM_KEEP_ALIVE_TIMEOUT_MS: '10', PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0', ...env })
-  const fastify = Fastify(fastifyOptions(config, false))
-  await fastify.register(app, { config })
-  await fastify.ready()
-  t.teardown(async () => { await fastify.close() })
-  return fastify as unknown as FastifyInstance
-}
-
 test('through Redis the ids are shared: replica B updates in one call what replica A created; concurrent creates on both end with one contact', async (t) => {
-  const url = await redisUrl(t)
-  if (url === undefined) return
-  const prefix = uniquePrefix()
-  t.teardown(() => cleanup(url, prefix))
-  const emulator = await startEmulator()
-  t.teardown(async () => { await emulator.close() })
-  const env = { REDIS_URL: url, REDIS_KEY_PREFIX: prefix }
-  const a = await replica(t, emulator, env)
-  const b = await replica(t, emulator, env)
+  const shared = await redisReplicas(t, 2)
+  if (shared === undefined) return
+  const { emulator, apps: [a, b] } = shared
   const created = await a.inject({ method: 'POST', url: '/contacts/upsert', payload: { external_id: 'shared-c' } })
   const id = json(created).contact.id as string
   emulator.resetRecords()

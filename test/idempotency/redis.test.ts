@@ -3,42 +3,19 @@
  * across replicas, one upstream write), and with Redis unreachable a keyed request is a 503 while
  * an unkeyed one is served. Needs REDIS_URL (default redis://127.0.0.1:6379); unique key prefix per run.
  */
-import { test, type Test } from 'tap'
-import Fastify, { type FastifyInstance } from 'fastify'
+import { test } from 'tap'
 import { createServer } from 'node:net'
 import { Redis } from 'ioredis'
-import app, { fastifyOptions } from '../../src/app.js'
-import { loadConfig } from '../../src/config.js'
-import { startEmulator, type Emulator } from '../../src/emulator/index.js'
-import { cleanup, redisUrl, uniquePrefix } from '../upstream/redis-helper.js'
+import { uniquePrefix } from '../upstream/redis-helper.js'
 import { json } from '../helper.js'
+import { emulatorFor, redisReplicas, replica } from './replicas.js'
 
 const JSON_HEADERS = { 'content-type': 'application/json' }
 
-async function replica (t: Test, emulator: Emulator, env: Record<string, string>): Promise<FastifyInstance> {
-  const config = loadConfig({ INTERCOM_ACCESS_TOKEN: emulator.token, INTERCOM_BASE_URL: emulator.url, LOG_LEVEL: 'silent', UPSTREAM_KEEP_ALIVE_TIMEOUT_MS: '10', PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0', ...env })
-  const fastify = Fastify(fastifyOptions(config, false))
-  await fastify.register(app, { config })
-  await fastify.ready()
-  t.teardown(async () => { await fastify.close() })
-  return fastify as unknown as FastifyInstance
-}
-
-async function emulatorFor (t: Test): Promise<Emulator> {
-  const emulator = await startEmulator()
-  t.teardown(async () => { await emulator.close() })
-  return emulator
-}
-
 test('two replicas on one Redis share keys: one write, a replay on the other replica, 409 while in flight', async (t) => {
-  const url = await redisUrl(t)
-  if (url === undefined) return
-  const prefix = uniquePrefix()
-  t.teardown(() => cleanup(url, prefix))
-  const emulator = await emulatorFor(t)
-  const env = { REDIS_URL: url, REDIS_KEY_PREFIX: prefix }
-  const a = await replica(t, emulator, env)
-  const b = await replica(t, emulator, env)
+  const shared = await redisReplicas(t, 2)
+  if (shared === undefined) return
+  const { emulator, apps: [a, b], url, prefix } = shared
   const body = { role: 'user', external_id: 'shared-1' }
   const headers = { ...JSON_HEADERS, 'idempotency-key': 'shared-key', 'x-request-id': 'run-on-a' }
 
@@ -71,13 +48,9 @@ test('two replicas on one Redis share keys: one write, a replay on the other rep
 })
 
 test('20 concurrent same-key requests spread over two replicas make one upstream write', async (t) => {
-  const url = await redisUrl(t)
-  if (url === undefined) return
-  const prefix = uniquePrefix()
-  t.teardown(() => cleanup(url, prefix))
-  const emulator = await emulatorFor(t)
-  const env = { REDIS_URL: url, REDIS_KEY_PREFIX: prefix }
-  const apps = [await replica(t, emulator, env), await replica(t, emulator, env)]
+  const shared = await redisReplicas(t, 2)
+  if (shared === undefined) return
+  const { emulator, apps } = shared
   emulator.fault({ method: 'POST', path: '/tags', delayMs: 200 })
   const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => apps[i % 2].inject({ method: 'POST', url: '/tags', headers: { ...JSON_HEADERS, 'idempotency-key': 'twenty' }, payload: { name: 'twenty' } })))
   t.equal(emulator.requests.filter((r) => r.method === 'POST' && r.path === '/tags').length, 1)
@@ -86,14 +59,9 @@ test('20 concurrent same-key requests spread over two replicas make one upstream
 })
 
 test('a lost answer on one replica is reconciled by the retry on the other', async (t) => {
-  const url = await redisUrl(t)
-  if (url === undefined) return
-  const prefix = uniquePrefix()
-  t.teardown(() => cleanup(url, prefix))
-  const emulator = await emulatorFor(t)
-  const env = { REDIS_URL: url, REDIS_KEY_PREFIX: prefix }
-  const a = await replica(t, emulator, env)
-  const b = await replica(t, emulator, env)
+  const shared = await redisReplicas(t, 2)
+  if (shared === undefined) return
+  const { emulator, apps: [a, b], url, prefix } = shared
   emulator.fault({ method: 'POST', path: '/contacts', applied: true, reset: true })
   const headers = { ...JSON_HEADERS, 'idempotency-key': 'lost-across' }
   const body = { role: 'user', external_id: 'lost-across' }
