@@ -70,6 +70,8 @@ interface KeyedState {
   claim?: string
   previous?: string
   outcome?: Outcome
+  /** True while a reconciliation lookup runs: whatever it throws, the doubt is put back. */
+  lookingUp?: boolean
   /** Set on a replay, with the first run's X-Request-Id. */
   replayed?: { requestId: string | undefined }
 }
@@ -192,15 +194,17 @@ export default fp<IdempotencyOptions>(async function idempotency (fastify, { con
     state.previous = held
     requests.inc({ outcome: 'reconciled' })
     if (naturalKey === undefined || !('find' in reconcile)) return
-    // Errors (a failed lookup) go to onError: the doubt is put back.
+    // A failed lookup goes to onError, which puts the doubt back.
+    state.lookingUp = true
     const found = await reconcile.find(fastify.intercom, request, naturalKey)
+    state.lookingUp = false
     request.log.info({ idempotency: 'reconciled', found: found !== null }, found !== null ? 'doubtful write found applied' : 'doubtful write not found: sending it once more')
     if (found !== null) return reply.code(200).send(found)
   }
 
   const onError: onErrorHookHandler = function (request, _reply, error, done) {
     const state = states.get(request)
-    if (state?.claim !== undefined) state.outcome = outcomeOfError(error, request.method)
+    if (state?.claim !== undefined) state.outcome = state.lookingUp === true ? 'not_applied' : outcomeOfError(error, request.method)
     done()
   }
 

@@ -218,3 +218,18 @@ t.test('unkeyed requests are untouched; the metric counts keyed ones by outcome'
   t.match(metrics, /idempotency_requests_total\{outcome="in_use"\} 0\n/)
   t.match(metrics, /idempotency_requests_total\{outcome="reconciled"\} 0\n/)
 })
+
+t.test('a reconciliation lookup that fails puts the doubt back: the next retry reconciles', async (t) => {
+  const { app, emulator } = await build(t, { env: { RETRY_MAX_ATTEMPTS: '1' } })
+  const body = { role: 'user', external_id: 'lookup-fails' }
+  const headers = { ...JSON_HEADERS, 'idempotency-key': 'lookup-fails' }
+  emulator.fault({ method: 'POST', path: '/contacts', applied: true, reset: true })
+  t.equal((await app.inject({ method: 'POST', url: '/contacts', headers, payload: body })).statusCode, 502)
+  emulator.fault({ method: 'GET', path: '/contacts/find_by_external_id/lookup-fails', status: 403 })
+  const failed = await app.inject({ method: 'POST', url: '/contacts', headers, payload: body })
+  t.equal(failed.statusCode, 403, 'the lookup\'s failure is answered')
+  const retry = await app.inject({ method: 'POST', url: '/contacts', headers, payload: body })
+  t.equal(retry.statusCode, 200, 'not a stored 403: the doubt was put back and is reconciled now')
+  t.equal(json(retry).external_id, 'lookup-fails')
+  t.equal(writesTo(emulator, 'POST', '/contacts'), 1)
+})
