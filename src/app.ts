@@ -23,6 +23,8 @@ import metricsPlugin from './plugins/metrics.js'
 import pressurePlugin from './plugins/under-pressure.js'
 import gracefulShutdown from './plugins/graceful-shutdown.js'
 import deadline from './plugins/deadline.js'
+import idempotency from './plugins/idempotency.js'
+import contactIds from './facade/contact-ids.js'
 import { ProblemSchema } from '../schemas/common.js'
 import { ContactListSchema, ContactSchema, UpsertResultSchema } from '../schemas/contacts.js'
 import { ConversationListSchema, ConversationSchema, MessageSchema } from '../schemas/conversations.js'
@@ -122,6 +124,8 @@ export default fp<{ config: AppConfig }>(async function app (fastify: FastifyIns
   await fastify.register(intercomVersion, { version: config.intercom.version })
   await fastify.register(metricsPlugin)
   await fastify.register(deadline, { defaultMs: config.policy.requestDeadlineMs })
+  await fastify.register(idempotency, { config })
+  await fastify.register(contactIds, { config })
 
   await fastify.register(healthRoutes, { readinessCacheMs: config.readinessCacheMs, sandbox: config.intercom.sandbox, probeDeadlineMs: config.policy.requestDeadlineMs })
   await fastify.register(contactsRoutes, { prefix: '/contacts' })

@@ -64,7 +64,12 @@ const EnvSchema = Type.Object({
   RETRY_MAX_TOTAL_DELAY_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 30_000 }),
   RATE_QUEUE_MAX_LENGTH: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 1_000 }),
   RATE_QUEUE_MAX_WAIT_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 30_000 }),
-  REQUEST_DEADLINE_MS: Type.Integer({ minimum: 1, maximum: 600_000, default: 60_000 })
+  REQUEST_DEADLINE_MS: Type.Integer({ minimum: 1, maximum: 600_000, default: 60_000 }),
+  IDEMPOTENCY_TTL_MS: Type.Integer({ minimum: 1_000, maximum: 30 * 86_400_000, default: 86_400_000, description: 'How long the answer to a request with an Idempotency-Key is kept for replays.' }),
+  IDEMPOTENCY_MAX_ANSWER_BYTES: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024, default: 1024 * 1024, description: 'Largest answer body kept for an Idempotency-Key replay; a larger one is not kept (its replay is a 409 problem IDEMPOTENCY_ANSWER_NOT_STORED).' }),
+  IDEMPOTENCY_LOCAL_MAX_BYTES: Type.Integer({ minimum: 1024 * 1024, maximum: 4 * 1024 * 1024 * 1024, default: 64 * 1024 * 1024, description: 'Without REDIS_URL: size bound of the in-process store of Idempotency-Key answers (least recently used dropped first).' }),
+  CONTACT_ID_CACHE_TTL_MS: Type.Integer({ minimum: 0, maximum: 30 * 86_400_000, default: 86_400_000, description: 'How long a learned external_id/email -> contact id mapping is used by upserts; 0 disables the mapping.' }),
+  CONTACT_ID_CACHE_MAX_ENTRIES: Type.Integer({ minimum: 1, maximum: 10_000_000, default: 100_000, description: 'Without REDIS_URL: most mappings kept in process (least recently used dropped first).' })
 })
 type Env = Static<typeof EnvSchema>
 
@@ -116,6 +121,10 @@ export interface AppConfig {
     /** Shared budget; `url` unset = in-process. `fallbackShare` sizes the local limiter while Redis is away. */
     redis: { url: string | undefined; keyPrefix: string; fallbackShare: number }
   }
+  /** Idempotency-Key answers (src/plugins/idempotency.ts); kept in Redis when `policy.redis.url` is set. */
+  idempotency: { ttlMs: number; maxAnswerBytes: number; localMaxBytes: number }
+  /** external_id/email -> contact id mappings for upserts (src/facade/contact-ids.ts); `ttlMs` 0 = off. */
+  contactIds: { ttlMs: number; maxEntries: number }
 }
 
 /** Raised when the environment is invalid; `message` is one line naming the variable. */
@@ -203,7 +212,9 @@ export function loadConfig (env: Record<string, string | undefined>): AppConfig 
       queue: { maxQueueLength: parsed.RATE_QUEUE_MAX_LENGTH, maxWaitMs: parsed.RATE_QUEUE_MAX_WAIT_MS },
       requestDeadlineMs: parsed.REQUEST_DEADLINE_MS,
       redis: { url: parsed.REDIS_URL, keyPrefix: parsed.REDIS_KEY_PREFIX, fallbackShare: parsed.REDIS_FALLBACK_SHARE }
-    }
+    },
+    idempotency: { ttlMs: parsed.IDEMPOTENCY_TTL_MS, maxAnswerBytes: parsed.IDEMPOTENCY_MAX_ANSWER_BYTES, localMaxBytes: parsed.IDEMPOTENCY_LOCAL_MAX_BYTES },
+    contactIds: { ttlMs: parsed.CONTACT_ID_CACHE_TTL_MS, maxEntries: parsed.CONTACT_ID_CACHE_MAX_ENTRIES }
   }
 }
 

@@ -11,18 +11,21 @@
  * accepted ÷ (limit × the 1 s windows the run touched); also ÷ elapsed seconds), failed calls, duplicated writes (the emulator counts each
  * write that reached its handler). Results: bench/results/ratelimit.json and a table on stdout.
  *
- * Env: BENCH_CALLS (1000), BENCH_CONCURRENCY (20), BENCH_LIMIT (100), BENCH_VARIANTS (a,b,c), REDIS_URL (else a throwaway
+ * Then the Idempotency-Key and known-contact-id scenarios (bench/ratelimit/idempotency.ts): `sync`
+ * (1,000 upserts over 500 contacts, Intercom calls per upsert with and without the known ids) and
+ * `retry` (300 creates with every 10th answer lost, the SDK's own retries vs the caller retrying
+ * once with its Idempotency-Key); results in bench/results/ratelimit-idempotency.json.
+ *
+ * Env: BENCH_CALLS (1000), BENCH_CONCURRENCY (20), BENCH_LIMIT (100), BENCH_VARIANTS (a,b,c,sync,retry), REDIS_URL (else a throwaway
  * redis-server is started; variant (c) is skipped with a note when there is none).
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { loadavg } from 'node:os'
 import { Pool } from 'undici'
 import { IntercomClient } from 'intercom-client'
 import { duplicatedWrites, startEmulator, type Emulator } from '../../src/emulator/index.js'
-import { freePort } from '../../scripts/free-port.js'
-import { startRedisServer } from '../../scripts/redis-server.js'
-import { locate, TOOLS } from '../../scripts/system-deps.js'
+import { startReplica, stopReplicas, throwawayRedis, type Replica } from './replica.js'
+import { idempotencyTable, retryScenario, syncScenario, type IdempotencyResult } from './idempotency.js'
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 1000)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20)
@@ -31,7 +34,6 @@ const READ_SHARE = 0.7
 const SEEDED = 50
 /** Reads sent before measuring, spread over the replicas; not counted. */
 const WARM_UP_CALLS = 30
-const ROOT = new URL('../../', import.meta.url).pathname
 
 interface Result {
   variant: string
@@ -141,28 +143,9 @@ async function sdkVariant (run: string): Promise<Result> {
   }
 }
 
-async function startReplica (env: Record<string, string>): Promise<{ url: string, child: ChildProcess }> {
-  const port = await freePort()
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env },
-    stdio: ['ignore', 'ignore', 'inherit']
-  })
-  const url = `http://127.0.0.1:${port}`
-  for (let i = 0; i < 200; i++) {
-    if (child.exitCode !== null) throw new Error(`replica exited with ${child.exitCode}`)
-    try {
-      const res = await fetch(`${url}/healthz`)
-      if (res.ok) return { url, child }
-    } catch { /* not yet */ }
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  throw new Error('replica did not start')
-}
-
 async function serviceVariant (variant: string, description: string, replicas: number, run: string, extraEnv: Record<string, string>): Promise<Result> {
   const { emulator, ids } = await freshEmulator()
-  const started: Array<{ url: string, child: ChildProcess }> = []
+  const started: Replica[] = []
   try {
     for (let r = 0; r < replicas; r++) {
       started.push(await startReplica({ INTERCOM_ACCESS_TOKEN: emulator.token, INTERCOM_BASE_URL: emulator.url, ...extraEnv }))
@@ -181,18 +164,9 @@ async function serviceVariant (variant: string, description: string, replicas: n
       await Promise.all(pools.map((p) => p.close()))
     }
   } finally {
-    for (const s of started) s.child.kill('SIGTERM')
-    await Promise.all(started.map((s) => new Promise((resolve) => { if (s.child.exitCode !== null) resolve(null); else s.child.once('exit', resolve) })))
+    await stopReplicas(started)
     await emulator.close()
   }
-}
-
-/** REDIS_URL, else a throwaway redis-server (scripts/redis-server.ts, the starter npm test uses), else undefined. */
-async function throwawayRedis (): Promise<{ url: string, stop: () => void } | undefined> {
-  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: () => {} }
-  if (locate(TOOLS.redisServer) === undefined) return undefined
-  const server = await startRedisServer()
-  return { url: server.url, stop: () => { void server.kill() } }
 }
 
 function table (results: Result[]): string {
@@ -205,7 +179,7 @@ function table (results: Result[]): string {
 const run = Date.now().toString(36)
 const results: Result[] = []
 process.stdout.write(`rate-limit benchmark: ${CALLS} calls (${READ_SHARE * 100}% reads), ${CONCURRENCY} concurrent callers, emulator limit ${LIMIT}/s\n`)
-const only = (process.env.BENCH_VARIANTS ?? 'a,b,c').split(',')
+const only = (process.env.BENCH_VARIANTS ?? 'a,b,c,sync,retry').split(',')
 if (only.includes('a')) results.push(await sdkVariant(run))
 if (only.includes('b')) results.push(await serviceVariant('b-service', 'this service, 1 replica', 1, run, {}))
 const redis = only.includes('c') ? await throwawayRedis() : undefined
@@ -219,5 +193,23 @@ if (redis !== undefined) {
   process.stdout.write('variant (c) skipped: no REDIS_URL and no redis-server on PATH (apt-get install redis-server)\n')
 }
 await mkdir(new URL('../results/', import.meta.url), { recursive: true })
-await writeFile(new URL('../results/ratelimit.json', import.meta.url), JSON.stringify(results, null, 2) + '\n')
-process.stdout.write(`${table(results)}\n\nwritten to bench/results/ratelimit.json\n`)
+if (results.length > 0) {
+  await writeFile(new URL('../results/ratelimit.json', import.meta.url), JSON.stringify(results, null, 2) + '\n')
+  process.stdout.write(`${table(results)}\n\nwritten to bench/results/ratelimit.json\n`)
+}
+
+// Idempotency-Key and known contact ids (bench/ratelimit/idempotency.ts).
+const scenario = { concurrency: CONCURRENCY, limit: LIMIT, run }
+const more: IdempotencyResult[] = []
+if (only.includes('sync')) {
+  more.push(await syncScenario(scenario, false))
+  more.push(await syncScenario(scenario, true))
+}
+if (only.includes('retry')) {
+  more.push(await retryScenario(scenario, true))
+  more.push(await retryScenario(scenario, false))
+}
+if (more.length > 0) {
+  await writeFile(new URL('../results/ratelimit-idempotency.json', import.meta.url), JSON.stringify(more, null, 2) + '\n')
+  process.stdout.write(`\n${idempotencyTable(more)}\n\nwritten to bench/results/ratelimit-idempotency.json\n`)
+}

@@ -12,6 +12,7 @@ import { toUnixSeconds } from '../../schemas/common.js'
 import type { Contact, CreateContactBody } from '../../schemas/contacts.js'
 import type { Page } from './pagination.js'
 import { answerFor, ownerIdFor } from './versions.js'
+import { upsertWithKnownId } from './contact-ids.js'
 
 /**
  * Intercom's contact payload for version `v`: the facade body with timestamps as Unix seconds,
@@ -94,13 +95,22 @@ export async function findContact (client: IntercomClient, ctx: CallContext, key
 }
 
 /**
- * Create or update a contact for version `v`. Calls ShowContactByExternalId or SearchContacts, then
- * UpdateContact or CreateContact (then attachContactToACompany with `company_id`); when
- * CreateContact answers 409 because a concurrent call created the contact first, it updates the
- * contact the conflict names (or matches again).
+/**
+ * Create or update a contact for version `v`. A contact whose id is known (src/facade/contact-ids.ts)
+ * is one UpdateContact; else (or when that answers 404) it calls ShowContactByExternalId or
+ * SearchContacts, then UpdateContact or CreateContact (then attachContactToACompany with
+ * `company_id`); when CreateContact answers 409 because a concurrent call created the contact
+ * first, it updates the contact the conflict names (or matches again).
  * @throws UpstreamHttpError / UpstreamNetworkError from the calls
  */
 export async function upsertContact (client: IntercomClient, ctx: CallContext, v: IntercomVersion, body: CreateContactBody): Promise<{ action: 'created' | 'updated', contact: Contact }> {
+  return upsertWithKnownId(client, body,
+    async (id) => ({ action: 'updated' as const, contact: await writeContact(client, ctx, v, body, id) }),
+    async () => upsertByLookup(client, ctx, v, body))
+}
+
+/** The upsert without a known id: match, then update or create (settling a concurrent create's 409). */
+async function upsertByLookup (client: IntercomClient, ctx: CallContext, v: IntercomVersion, body: CreateContactBody): Promise<{ action: 'created' | 'updated', contact: Contact }> {
   const match = await findContact(client, ctx, body)
   if (match) return { action: 'updated', contact: await writeContact(client, ctx, v, body, match.id) }
   let created: Contact

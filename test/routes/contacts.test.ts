@@ -66,8 +66,18 @@ test('POST /contacts/upsert creates, then updates by external_id', async (t) => 
   t.equal(json(second).contact.id, id)
   t.equal(json(second).contact.name, 'Grace Hopper')
   calls = upstream(t, emulator)
-  t.same(calls.map((c) => `${c.method} ${c.path}`), ['GET /contacts/find_by_external_id/ext-7', `PUT /contacts/${id}`])
-  t.same(calls[1].body, { external_id: 'ext-7', name: 'Grace Hopper', custom_attributes: { plan: 'pro' } })
+  t.same(calls.map((c) => `${c.method} ${c.path}`), [`PUT /contacts/${id}`], 'the id learned from the first answer: one call')
+  t.same(calls[0].body, { external_id: 'ext-7', name: 'Grace Hopper', custom_attributes: { plan: 'pro' } })
+})
+
+test('POST /contacts/upsert without the learned ids (CONTACT_ID_CACHE_TTL_MS=0) finds, then updates', async (t) => {
+  const { app, emulator } = await build(t, { env: { CONTACT_ID_CACHE_TTL_MS: '0' } })
+  const first = await app.inject({ method: 'POST', url: '/contacts/upsert', payload: { external_id: 'ext-8', name: 'Ada' } })
+  const id = json(first).contact.id
+  emulator.resetRecords()
+  const second = await app.inject({ method: 'POST', url: '/contacts/upsert', payload: { external_id: 'ext-8', name: 'Ada L' } })
+  t.equal(json(second).action, 'updated')
+  t.same(upstream(t, emulator).map((c) => `${c.method} ${c.path}`), ['GET /contacts/find_by_external_id/ext-8', `PUT /contacts/${id}`])
 })
 
 test('POST /contacts/upsert matches by email through SearchContacts', async (t) => {
@@ -98,7 +108,8 @@ test('20 concurrent upserts of one new external_id end with exactly one contact'
 })
 
 test('20 concurrent upserts of one new email, with search lagging, end with exactly one contact', async (t) => {
-  const { app, emulator } = await build(t, { emulator: { searchLagMs: 5_000 } })
+  // Without the learned ids (which would order these upserts in one process), so that every one creates.
+  const { app, emulator } = await build(t, { emulator: { searchLagMs: 5_000 }, env: { CONTACT_ID_CACHE_TTL_MS: '0' } })
   const results = await Promise.all(Array.from({ length: 20 }, () =>
     app.inject({ method: 'POST', url: '/contacts/upsert', payload: { email: 'race@example.com', role: 'user' } })))
   t.same(results.map((r) => r.statusCode), Array(20).fill(200))
