@@ -29,3 +29,24 @@ export const RouteNotFoundError = createError('FACADE_ROUTE_NOT_FOUND', 'No rout
 
 /** No default admin could be found for an author-less reply. 422 */
 export const NoDefaultAdminError = createError('FACADE_NO_DEFAULT_ADMIN', 'No admin_id given and no default admin could be resolved: set INTERCOM_DEFAULT_ADMIN_ID', 422)
+
+/**
+ * Intercom answered 2xx, but the answer is not usable: not JSON, not the list a list route expects,
+ * or lacking a field this service's response schema requires (thrown by the response serializer,
+ * src/serializer.ts). An upstream fault: 502 `UPSTREAM_BAD_ANSWER`, with the "may have been applied"
+ * wording for a write; never a 500.
+ */
+export class UpstreamAnswerError extends Error {
+  override name = 'UpstreamAnswerError'
+  readonly code = 'UPSTREAM_BAD_ANSWER'
+  readonly statusCode = 502
+  /** What is wrong, completing "Intercom answered, but ..." (e.g. `its answer lacks the required field id`). */
+  readonly reason: string
+  /** The missing field, as the serializer names it (e.g. `id`), when that is the fault. */
+  readonly field: string | undefined
+  constructor (reason: string, field?: string, cause?: unknown) {
+    super(`Intercom answered, but ${reason}`, { cause })
+    this.reason = reason
+    this.field = field
+  }
+}

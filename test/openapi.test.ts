@@ -39,3 +39,14 @@ test('GET /openapi.json, /openapi.yaml and /docs are served', async (t) => {
   t.equal(docs.statusCode, 200)
   t.match(docs.body, /swagger/i)
 })
+
+test("the README's problem-code table and the document's Problem.code enum are the fixed PROBLEM_CODES", async (t) => {
+  const { PROBLEM_CODES } = await import('../schemas/common.js')
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+  const start = readme.indexOf('### Problem codes')
+  const section = readme.slice(start, readme.indexOf('\n## ', start))
+  const rows = [...section.matchAll(/^\| `([A-Z_]+)` \| (\S+) \| (.+) \|$/gm)].map((m) => [m[1], m[2], m[3]])
+  t.same(rows, Object.entries(PROBLEM_CODES).map(([code, [status, meaning]]) => [code, String(status), meaning]))
+  const doc = YAML.parse(await generateOpenApiYaml())
+  t.same(doc.components.schemas.Problem.properties.code.enum, Object.keys(PROBLEM_CODES))
+})

@@ -10,7 +10,7 @@ import createError from '@fastify/error'
 import type { Operation } from 'openapi-backend'
 import type { FieldError } from '../errors.js'
 import { loadIntercomSpec, type IntercomSpec } from '../intercom-spec/load.js'
-import { fieldErrors } from '../plugins/problem-details.js'
+import { fieldErrors, type AjvError } from '../validation.js'
 import { encodeSegment } from '../upstream/path.js'
 import type { HttpMethod } from '../upstream/client.js'
 
@@ -109,8 +109,6 @@ export function buildUpstreamPath (template: string, values: Record<string, stri
 }
 
 const PARTS: Record<string, string> = { path: 'path', query: 'query', requestBody: 'body', header: 'header', cookie: 'cookie' }
-
-interface AjvError { instancePath: string; keyword: string; message?: string; params: Record<string, unknown> }
 
 /** Turn openapi-backend's errors (`/path/x`, `/query/x`, `/requestBody/...`) into `path.x`, `query.x`, `body...` field errors. */
 export function catalogFieldErrors (errors: unknown[]): FieldError[] {
