@@ -50,3 +50,16 @@ test("the README's problem-code table and the document's Problem.code enum are t
   const doc = YAML.parse(await generateOpenApiYaml())
   t.same(doc.components.schemas.Problem.properties.code.enum, Object.keys(PROBLEM_CODES))
 })
+
+test('collections are published without a trailing slash, and both forms are served', async (t) => {
+  const doc = YAML.parse(await generateOpenApiYaml())
+  const slashed = Object.keys(doc.paths).filter((p) => p.length > 1 && p.endsWith('/'))
+  t.same(slashed, [], 'no published path ends with /')
+  for (const p of ['/contacts', '/companies', '/conversations', '/tags', '/admins', '/articles', '/tickets', '/messages', '/events', '/me', '/teams', '/intercom/operations']) {
+    t.ok(doc.paths[p], `${p} is published`)
+  }
+  const { app } = await build(t)
+  for (const url of ['/contacts', '/contacts/', '/tags', '/tags/', '/intercom/operations', '/intercom/operations/']) {
+    t.equal((await app.inject({ method: 'GET', url })).statusCode, 200, url)
+  }
+})
