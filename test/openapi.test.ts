@@ -63,3 +63,21 @@ test('collections are published without a trailing slash, and both forms are ser
     t.equal((await app.inject({ method: 'GET', url })).statusCode, 200, url)
   }
 })
+
+test("the Contact, Company, Conversation and Ticket components describe Intercom's documented fields, with the description's example", async (t) => {
+  const doc = YAML.parse(await generateOpenApiYaml())
+  const expect: Record<string, string[]> = {
+    Contact: ['email_domain', 'last_seen_at', 'owner_id', 'location', 'companies'],
+    Company: ['company_id', 'plan', 'monthly_spend', 'tags', 'segments'],
+    Conversation: ['admin_assignee_id', 'waiting_since', 'source', 'conversation_parts', 'statistics'],
+    Ticket: ['ticket_attributes', 'ticket_state', 'ticket_type', 'contacts', 'ticket_parts']
+  }
+  for (const [name, fields] of Object.entries(expect)) {
+    const schema = doc.components.schemas[name]
+    for (const f of fields) t.ok(schema.properties[f]?.description, `${name}.${f} is described`)
+    t.same(schema.required, ['type', 'id'])
+    const example = schema.examples?.[0]
+    t.equal(example?.type, name.toLowerCase(), `${name} example is Intercom's`)
+    t.notOk(['string', '', undefined].includes(example?.id), `${name} example is not a generated placeholder`)
+  }
+})

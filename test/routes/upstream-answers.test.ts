@@ -87,3 +87,20 @@ test("Intercom's own error code stays under upstream.errors; the problem code is
   t.ok(Object.hasOwn(PROBLEM_CODES, p.code))
   t.same(p.upstream.errors, [{ code: 'some_new_intercom_code', message: 'odd' }])
 })
+
+test("Intercom's objects pass as Intercom sent them: documented types never coerce a value", async (t) => {
+  const sent = { type: 'contact', id: 'c1', email: null, owner_id: 321, custom_attributes: { a: 1 }, undocumented: { x: true } }
+  const { app } = await buildWithFake(t, () => ({ body: sent }))
+  const res = await app.inject({ method: 'POST', url: '/contacts', payload: { role: 'lead' } })
+  t.equal(res.statusCode, 200)
+  t.same(json(res), sent, 'null stays null (not ""), a number stays a number (not "321")')
+})
+
+test('an upsert whose contact lacks its id is a 502 naming contact.id', async (t) => {
+  const { app } = await buildWithFake(t, (req) => req.path === '/contacts/search'
+    ? { body: { type: 'list', data: [], total_count: 0 } }
+    : { body: { type: 'contact', email: 'a@b.co' } })
+  const res = await app.inject({ method: 'POST', url: '/contacts/upsert', payload: { email: 'a@b.co' } })
+  t.equal(res.statusCode, 502)
+  t.match(json(res), { code: 'UPSTREAM_BAD_ANSWER', detail: /lacks the required field contact\.id.*may or may not have been applied/ })
+})
