@@ -33,6 +33,55 @@ export const FreeObjectSchema = Type.Object({}, { additionalProperties: true })
 /** One failing field of a problem. */
 export const FieldErrorSchema = Type.Object({ field: Type.String(), message: Type.String() })
 
+/**
+ * The problem `code`s, a fixed set (README "Problem codes" lists the same; a test holds them equal):
+ * each with its status and meaning. Intercom's own error codes are never spliced in: they stay under `upstream.errors`.
+ */
+export const PROBLEM_CODES = {
+  VALIDATION_ERROR: [400, 'The input failed the schema or a facade rule; `errors` names each field. Nothing was sent to Intercom.'],
+  FACADE_BAD_PATH: [400, 'A passthrough path with `.`/`..` segments, encoded slashes or control characters.'],
+  FACADE_BAD_INTERCOM_VERSION: [400, 'The `Intercom-Version` header is not a supported version (2.14, 2.15, 2.16; the passthrough takes any `N.N` or `Unstable`).'],
+  FACADE_BAD_PATH_VALUE: [400, 'A value placed in an Intercom path (an id) is `.`/`..`, has control characters or unpaired surrogates, or is over 255 characters.'],
+  IDEMPOTENCY_KEY_INVALID: [400, 'The `Idempotency-Key` header is not 1..255 printable ASCII characters (or the body cannot be fingerprinted).'],
+  FACADE_BAD_DEADLINE: [400, 'The `X-Request-Deadline-Ms` header is not a number of milliseconds in range.'],
+  LIST_PAGE_LIMIT: [400, '`?all=true` reached the most pages one request may stream (NDJSON error line; its `detail` names the cursor to continue from).'],
+  BAD_REQUEST: [400, 'Any other request the service cannot read.'],
+  UNAUTHORIZED: [401, 'No or a wrong API key (`API_KEYS`).'],
+  FACADE_ROUTE_NOT_FOUND: [404, 'No such route.'],
+  FACADE_UNKNOWN_OPERATION: [404, 'The catalog has no such Intercom operation.'],
+  METHOD_NOT_ALLOWED: [405, 'The method is not one this route (or Intercom) takes.'],
+  BODY_TOO_LARGE: [413, 'The body is larger than `BODY_LIMIT_BYTES`.'],
+  UNSUPPORTED_MEDIA_TYPE: [415, 'The body is not `application/json`.'],
+  FACADE_NO_DEFAULT_ADMIN: [422, 'No `admin_id` given and no default admin could be found.'],
+  FACADE_COMPANY_NOT_ATTACHED: [422, 'The contact was written, but attaching it to `company_id` failed; `detail` says how to attach it.'],
+  IDEMPOTENCY_KEY_IN_USE: [409, 'A request with this `Idempotency-Key` is still running; see `Retry-After`.'],
+  IDEMPOTENCY_ANSWER_NOT_STORED: [409, 'The first request with this `Idempotency-Key` ran, but its answer was too large to keep; it is not sent again.'],
+  IDEMPOTENCY_KEY_REUSED: [422, 'This `Idempotency-Key` was used with another request (method, route, body).'],
+  IDEMPOTENCY_STORE_UNAVAILABLE: [503, 'The idempotency store (Redis) is unreachable: a keyed request is refused rather than risk a duplicate. See `Retry-After`.'],
+  RATE_BUDGET_EXHAUSTED: [429, 'The rate budget has no room before the deadline; nothing was sent. See `Retry-After`.'],
+  REQUEST_REFUSED: ['4xx', 'Any other refused request (the status says which).'],
+  INTERNAL_ERROR: [500, 'A fault in this service; the request id is in `X-Request-Id`.'],
+  OVERLOADED: [503, 'The service sheds load; see `Retry-After`.'],
+  DEADLINE_EXCEEDED: [504, 'The request deadline passed before Intercom answered.'],
+  UPSTREAM_BAD_REQUEST: [400, 'Intercom refused the parameters (400).'],
+  UPSTREAM_UNAUTHORIZED: [401, 'Intercom refused the access token (401).'],
+  UPSTREAM_FORBIDDEN: [403, 'Intercom refused: a scope or plan feature is missing (403).'],
+  UPSTREAM_NOT_FOUND: [404, 'Intercom found no such object (404).'],
+  UPSTREAM_CONFLICT: [409, 'Intercom reports a conflict, e.g. a duplicate external_id or email (409).'],
+  UPSTREAM_UNPROCESSABLE: [422, 'Intercom could not process the request (422).'],
+  UPSTREAM_REJECTED: ['4xx', 'Intercom answered another 4xx; its status is kept.'],
+  UPSTREAM_RATE_LIMITED: [429, "Intercom's rate limit refused the call; see `Retry-After`."],
+  UPSTREAM_ERROR: [502, 'Intercom failed (5xx); a write may or may not have been applied.'],
+  UPSTREAM_BAD_ANSWER: [502, 'Intercom answered something unusable (not JSON, incomplete, a repeating list cursor); a write may have been applied.'],
+  UPSTREAM_ANSWER_TOO_LARGE: [502, "Intercom's answer is larger than `UPSTREAM_MAX_ANSWER_BYTES`; a write may have been applied."],
+  UPSTREAM_CONNECTION_RESET: [502, 'The connection to Intercom failed after sending; a write may or may not have been applied.'],
+  UPSTREAM_UNAVAILABLE: [503, 'Intercom could not be reached; nothing was sent.'],
+  UPSTREAM_TIMEOUT: [504, 'Intercom did not answer in time; a write may or may not have been applied.']
+} as const satisfies Record<string, readonly [number | '4xx', string]>
+
+/** One of the fixed problem codes. */
+export type ProblemCode = keyof typeof PROBLEM_CODES
+
 /** RFC 9457 problem details, as every error of this service is answered. */
 export const ProblemSchema = Type.Object({
   type: Type.String({ description: 'URI naming the problem type' }),
@@ -40,7 +89,7 @@ export const ProblemSchema = Type.Object({
   status: Type.Integer(),
   detail: Type.String(),
   instance: Type.String({ description: 'The request path' }),
-  code: Type.String({ description: 'Stable machine-readable code' }),
+  code: Type.Unsafe<ProblemCode>({ type: 'string', enum: Object.keys(PROBLEM_CODES), description: 'Stable machine-readable code (README: Problem codes)' }),
   errors: Type.Optional(Type.Array(FieldErrorSchema, { description: 'One entry per failing input field' })),
   upstream: Type.Optional(Type.Object({
     status: Type.Union([Type.Integer(), Type.Null()]),

@@ -3,26 +3,16 @@
  * Intercom's; `company_id` is your id for the company, `id` is Intercom's.
  */
 import { Type, type Static } from '@sinclair/typebox'
+import { COMPANY_FIELDS, COMPANY_EXAMPLE } from './intercom-objects.js'
 import { ListSchema, PageQueryProps, TimestampSchema } from './common.js'
 import { AllQueryProp } from './list-query.js'
 
-const NullableString = Type.Union([Type.String(), Type.Null()])
-
 /** Intercom's company, returned as Intercom returns it (fields beyond these pass through). */
 export const CompanySchema = Type.Object({
-  type: Type.String({ examples: ['company'] }),
-  id: Type.String({ description: "Intercom's id", examples: ['6762f0761bb69f9f2193bae2'] }),
-  company_id: Type.Optional(NullableString),
-  name: Type.Optional(NullableString),
-  app_id: Type.Optional(Type.String()),
-  created_at: Type.Optional(Type.Integer({ description: 'Unix seconds' })),
-  updated_at: Type.Optional(Type.Integer({ description: 'Unix seconds' })),
-  remote_created_at: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
-  monthly_spend: Type.Optional(Type.Number()),
-  session_count: Type.Optional(Type.Integer()),
-  user_count: Type.Optional(Type.Integer()),
-  custom_attributes: Type.Optional(Type.Object({}, { additionalProperties: true }))
-}, { $id: 'Company', title: 'Company', additionalProperties: true, description: "Intercom's company object" })
+  type: Type.String({ description: 'The type of object.', examples: [COMPANY_EXAMPLE.type] }),
+  id: Type.String({ description: "Intercom's id.", examples: [COMPANY_EXAMPLE.id] }),
+  ...COMPANY_FIELDS
+}, { $id: 'Company', title: 'Company', additionalProperties: true, 'x-pass-through': true, examples: [COMPANY_EXAMPLE], description: "Intercom's company object, as Intercom sends it (its documented fields; others pass through)" })
 export type Company = Static<typeof CompanySchema>
 
 /** A normalised page of companies. */

@@ -3,6 +3,7 @@
  * Intercom's; timestamps in are Unix seconds or ISO 8601, out are Intercom's Unix seconds.
  */
 import { Type, type Static } from '@sinclair/typebox'
+import { CONTACT_FIELDS, CONTACT_EXAMPLE } from './intercom-objects.js'
 import { FreeObjectSchema, ListSchema, TimestampSchema } from './common.js'
 import { PATH_VALUE_RULE } from '../src/upstream/path.js'
 
@@ -10,18 +11,10 @@ const NullableString = Type.Union([Type.String(), Type.Null()])
 
 /** Intercom's contact, returned as Intercom returns it (fields beyond these pass through). */
 export const ContactSchema = Type.Object({
-  type: Type.String({ examples: ['contact'] }),
-  id: Type.String({ examples: ['6762f0dd1bb69f9f2193bb83'] }),
-  workspace_id: Type.Optional(Type.String()),
-  external_id: Type.Optional(NullableString),
-  role: Type.Optional(Type.String({ examples: ['user'] })),
-  email: Type.Optional(NullableString),
-  phone: Type.Optional(NullableString),
-  name: Type.Optional(NullableString),
-  created_at: Type.Optional(Type.Integer({ description: 'Unix seconds' })),
-  updated_at: Type.Optional(Type.Integer({ description: 'Unix seconds' })),
-  custom_attributes: Type.Optional(FreeObjectSchema)
-}, { $id: 'Contact', title: 'Contact', additionalProperties: true, description: "Intercom's contact object" })
+  type: Type.String({ description: 'The type of object.', examples: [CONTACT_EXAMPLE.type] }),
+  id: Type.String({ description: "Intercom's id.", examples: [CONTACT_EXAMPLE.id] }),
+  ...CONTACT_FIELDS
+}, { $id: 'Contact', title: 'Contact', additionalProperties: true, 'x-pass-through': true, examples: [CONTACT_EXAMPLE], description: "Intercom's contact object, as Intercom sends it (its documented fields; others pass through)" })
 export type Contact = Static<typeof ContactSchema>
 
 const email = Type.String({ minLength: 3, maxLength: 320, pattern: '^[^\\s@]+@[^\\s@]+$', examples: ['ada@example.com'] })
@@ -72,7 +65,7 @@ export type UpdateContactBody = Static<typeof UpdateContactBodySchema>
 export const UpsertResultSchema = Type.Object({
   action: Type.Union([Type.Literal('created'), Type.Literal('updated')]),
   contact: Type.Ref('Contact')
-}, { $id: 'UpsertResult', title: 'UpsertResult' })
+}, { $id: 'UpsertResult', title: 'UpsertResult', 'x-pass-through': true })
 
 /** DeleteContact's answer. */
 export const DeletedContactSchema = Type.Object({

@@ -2,17 +2,15 @@
  * Conversation shapes (Intercom's `conversation` and `message` objects, and the facade's inputs).
  */
 import { Type, type Static } from '@sinclair/typebox'
+import { CONVERSATION_FIELDS, CONVERSATION_EXAMPLE } from './intercom-objects.js'
 import { FreeObjectSchema, ListSchema, OpaqueIdSchema, PageQueryProps, TimestampSchema } from './common.js'
 
 /** Intercom's conversation, returned as Intercom returns it (fields beyond these pass through). */
 export const ConversationSchema = Type.Object({
-  type: Type.String({ examples: ['conversation'] }),
-  id: Type.String({ examples: ['499'] }),
-  created_at: Type.Optional(Type.Integer({ description: 'Unix seconds' })),
-  updated_at: Type.Optional(Type.Integer({ description: 'Unix seconds' })),
-  state: Type.Optional(Type.String({ examples: ['open'] })),
-  open: Type.Optional(Type.Boolean())
-}, { $id: 'Conversation', title: 'Conversation', additionalProperties: true, description: "Intercom's conversation object" })
+  type: Type.String({ description: 'The type of object.', examples: [CONVERSATION_EXAMPLE.type] }),
+  id: Type.String({ description: "Intercom's id.", examples: [CONVERSATION_EXAMPLE.id] }),
+  ...CONVERSATION_FIELDS
+}, { $id: 'Conversation', title: 'Conversation', additionalProperties: true, 'x-pass-through': true, examples: [CONVERSATION_EXAMPLE], description: "Intercom's conversation object, as Intercom sends it (its documented fields; others pass through)" })
 export type Conversation = Static<typeof ConversationSchema>
 
 /** Intercom's message object (createConversation's answer). */

@@ -3,19 +3,15 @@
  * facade's ticket inputs (Intercom's field names; `ticket_attributes` is free-form).
  */
 import { Type, type Static } from '@sinclair/typebox'
+import { TICKET_FIELDS, TICKET_EXAMPLE } from './intercom-objects.js'
 import { FreeObjectSchema, ListSchema, TimestampSchema } from './common.js'
 
 /** Intercom's ticket, returned as Intercom returns it (fields beyond these pass through). */
 export const TicketSchema = Type.Object({
-  type: Type.String({ examples: ['ticket'] }),
-  id: Type.String({ examples: ['626'] }),
-  ticket_id: Type.Optional(Type.String({ description: 'The number shown in the Inbox (not for API calls)' })),
-  category: Type.Optional(Type.String({ examples: ['Customer'] })),
-  ticket_attributes: Type.Optional(FreeObjectSchema),
-  open: Type.Optional(Type.Boolean()),
-  created_at: Type.Optional(Type.Integer({ description: 'Unix seconds' })),
-  updated_at: Type.Optional(Type.Integer({ description: 'Unix seconds' }))
-}, { $id: 'Ticket', title: 'Ticket', additionalProperties: true, description: "Intercom's ticket object" })
+  type: Type.String({ description: 'The type of object.', examples: [TICKET_EXAMPLE.type] }),
+  id: Type.String({ description: "Intercom's id.", examples: [TICKET_EXAMPLE.id] }),
+  ...TICKET_FIELDS
+}, { $id: 'Ticket', title: 'Ticket', additionalProperties: true, 'x-pass-through': true, examples: [TICKET_EXAMPLE], description: "Intercom's ticket object, as Intercom sends it (its documented fields; others pass through)" })
 export type Ticket = Static<typeof TicketSchema>
 
 /** A normalised page of tickets. */

@@ -95,7 +95,9 @@ export function fastifyOptions (config: AppConfig, logger: FastifyServerOptions[
     forceCloseConnections: 'idle',
     connectionTimeout: 60_000,
     keepAliveTimeout: 72_000,
-    routerOptions: { maxParamLength: 512 },
+    // A collection is published as `/contacts` (a prefixed '/' route adds no `/contacts/` twin);
+    // `/contacts/` is still served, by the router.
+    routerOptions: { maxParamLength: 512, ignoreTrailingSlash: true },
     // One serializer per distinct response schema, compiled on first use (src/serializer.ts).
     schemaController: serializerController
   }

@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs'
 import { Type, type Static } from '@sinclair/typebox'
 import { parseTrustProxy, type TrustProxySetting } from './proxy-trust.js'
 import { DEFAULT_VERSION, SUPPORTED_VERSIONS, type IntercomVersion } from './intercom-spec/versions.js'
+import type { AjvError } from './validation.js'
 
 /** Intercom's regional API hosts (INTERCOM_REGION). */
 export const REGION_BASE_URLS = {
@@ -132,9 +133,7 @@ export class ConfigError extends Error {
   override name = 'ConfigError'
 }
 
-interface AjvLikeError { instancePath: string; keyword: string; message?: string; params: Record<string, unknown>; schemaPath: string }
-
-function describe (err: AjvLikeError, env: Record<string, unknown>): string {
+function describe (err: AjvError, env: Record<string, unknown>): string {
   const variable = err.instancePath.replace(/^\//, '') || String(err.params.additionalProperty ?? err.params.missingProperty ?? '')
   const props = EnvSchema.properties as Record<string, { anyOf?: Array<{ const: unknown }>; pattern?: string; minimum?: number; maximum?: number; type?: string }>
   const def = props[variable]
@@ -160,7 +159,7 @@ export function loadConfig (env: Record<string, string | undefined>): AppConfig 
   try {
     parsed = envSchema<Env>({ schema: EnvSchema, data: known, env: false })
   } catch (err) {
-    const errors = (err as { errors?: AjvLikeError[] }).errors
+    const errors = (err as { errors?: AjvError[] }).errors
     if (errors?.length) throw new ConfigError(describe(errors[0], known))
     throw new ConfigError(`Invalid configuration: ${(err as Error).message}`)
   }

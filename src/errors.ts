@@ -22,7 +22,7 @@ export class InvalidInputError extends InvalidInputBase {
 export const BadPathError = createError('FACADE_BAD_PATH', 'Path %s is not allowed: %s', 400)
 
 /** A passthrough method Intercom's API does not use (the answer carries `Allow`). 405. */
-export const MethodNotAllowedError = createError('FACADE_METHOD_NOT_ALLOWED', 'Intercom\'s API does not use %s; the passthrough forwards %s', 405)
+export const MethodNotAllowedError = createError('METHOD_NOT_ALLOWED', 'Intercom\'s API does not use %s; the passthrough forwards %s', 405)
 
 /** A caller's `Intercom-Version` header this route does not take (src/plugins/intercom-version.ts). 400. Args: the value (JSON), what is accepted. */
 export const BadVersionError = createError('FACADE_BAD_INTERCOM_VERSION', 'Intercom-Version header %s is not supported: use one of %s, or send none for INTERCOM_VERSION', 400)
@@ -32,3 +32,24 @@ export const RouteNotFoundError = createError('FACADE_ROUTE_NOT_FOUND', 'No rout
 
 /** No default admin could be found for an author-less reply. 422 */
 export const NoDefaultAdminError = createError('FACADE_NO_DEFAULT_ADMIN', 'No admin_id given and no default admin could be resolved: set INTERCOM_DEFAULT_ADMIN_ID', 422)
+
+/**
+ * Intercom answered 2xx, but the answer is not usable: not JSON, not the list a list route expects,
+ * or lacking a field this service's response schema requires (thrown by the response serializer,
+ * src/serializer.ts). An upstream fault: 502 `UPSTREAM_BAD_ANSWER`, with the "may have been applied"
+ * wording for a write; never a 500.
+ */
+export class UpstreamAnswerError extends Error {
+  override name = 'UpstreamAnswerError'
+  readonly code = 'UPSTREAM_BAD_ANSWER'
+  readonly statusCode = 502
+  /** What is wrong, completing "Intercom answered, but ..." (e.g. `its answer lacks the required field id`). */
+  readonly reason: string
+  /** The missing field, as the serializer names it (e.g. `id`), when that is the fault. */
+  readonly field: string | undefined
+  constructor (reason: string, field?: string, cause?: unknown) {
+    super(`Intercom answered, but ${reason}`, { cause })
+    this.reason = reason
+    this.field = field
+  }
+}

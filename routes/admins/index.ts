@@ -6,7 +6,7 @@ import { Type } from '@sinclair/typebox'
 import { upstreamErrorResponses } from '../../schemas/common.js'
 import { AdminParamsSchema, ListAdminsQuerySchema } from '../../schemas/admins.js'
 import { ipath } from '../../src/upstream/path.js'
-import type { Page } from '../../src/facade/pagination.js'
+import { sendPage } from '../../src/facade/listing.js'
 
 const tags = ['admins']
 
@@ -22,10 +22,9 @@ const admins: FastifyPluginAsyncTypebox = async function (fastify) {
       querystring: ListAdminsQuerySchema,
       response: { 200: Type.Ref('AdminList'), ...upstreamErrorResponses }
     }
-  }, async function (request): Promise<Page<unknown>> {
-    const r = await intercom.call<{ admins?: unknown[] }>(request, { operationId: 'listAdmins', method: 'GET', path: '/admins', query: request.query })
-    const data = r.data.admins ?? []
-    return { data, total_count: data.length, next_cursor: null }
+  }, async function (request, reply) {
+    const r = await intercom.callRaw(request, { operationId: 'listAdmins', method: 'GET', path: '/admins', query: request.query })
+    return sendPage(reply, r.data, { items: 'admins', paging: 'none' })
   })
 
   fastify.get('/:id', {

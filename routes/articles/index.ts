@@ -2,25 +2,16 @@
  * /articles: the help center's articles (list, one by id, search).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyRequest } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { upstreamErrorResponses } from '../../schemas/common.js'
 import { ArticleParamsSchema, ListArticlesQuerySchema, SearchArticlesQuerySchema } from '../../schemas/articles.js'
 import { ipath } from '../../src/upstream/path.js'
-import { decodePageCursor, fromPagedList, type IntercomPagedList, type Page } from '../../src/facade/pagination.js'
-import { pageOrStream } from '../../src/facade/listing.js'
+import { sendList, sendPage } from '../../src/facade/listing.js'
 
 const tags = ['articles']
 
 const articles: FastifyPluginAsyncTypebox = async function (fastify) {
   const intercom = fastify.intercom
-
-  /** One normalised page of listArticles (page numbers inside the cursor). */
-  const listPage = async (request: FastifyRequest, perPage: number | undefined, cursor: string | undefined): Promise<Page<unknown>> => {
-    const page = decodePageCursor(cursor)
-    const r = await intercom.call<IntercomPagedList<unknown>>(request, { operationId: 'listArticles', method: 'GET', path: '/articles', query: { page, per_page: perPage } })
-    return fromPagedList(r.data)
-  }
 
   fastify.get('/', {
     schema: {
@@ -32,8 +23,9 @@ const articles: FastifyPluginAsyncTypebox = async function (fastify) {
       response: { 200: Type.Ref('ArticleList'), ...upstreamErrorResponses }
     }
   }, async function (request, reply) {
-    const { per_page: perPage, starting_after: startingAfter, all } = request.query
-    return pageOrStream(reply, all, startingAfter, (cursor) => listPage(request, all === true ? perPage ?? 150 : perPage, cursor))
+    const perPage = request.query.all === true ? request.query.per_page ?? 150 : request.query.per_page
+    return sendList(request, reply, { items: 'data', paging: 'pages' }, request.query, (paging) =>
+      ({ operationId: 'listArticles', method: 'GET', path: '/articles', query: { ...paging, per_page: perPage } }))
   })
 
   fastify.get('/search', {
@@ -45,10 +37,9 @@ const articles: FastifyPluginAsyncTypebox = async function (fastify) {
       querystring: SearchArticlesQuerySchema,
       response: { 200: Type.Ref('ArticleList'), ...upstreamErrorResponses }
     }
-  }, async function (request): Promise<Page<unknown>> {
-    const r = await intercom.call<{ total_count?: number, data?: { articles?: unknown[] } }>(request, { operationId: 'searchArticles', method: 'GET', path: '/articles/search', query: request.query })
-    const data = r.data.data?.articles ?? []
-    return { data, total_count: typeof r.data.total_count === 'number' ? r.data.total_count : data.length, next_cursor: null }
+  }, async function (request, reply) {
+    const r = await intercom.callRaw(request, { operationId: 'searchArticles', method: 'GET', path: '/articles/search', query: request.query })
+    return sendPage(reply, r.data, { items: 'data.articles', paging: 'none' })
   })
 
   fastify.get('/:id', {

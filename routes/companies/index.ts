@@ -6,13 +6,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { IdParamsSchema, toUnixSeconds, upstreamErrorResponses } from '../../schemas/common.js'
 import {
-  CompanyListQuerySchema, CreateCompanyBodySchema, DeletedCompanySchema, UpdateCompanyBodySchema, type Company
+  CompanyListQuerySchema, CreateCompanyBodySchema, DeletedCompanySchema, UpdateCompanyBodySchema
 } from '../../schemas/companies.js'
-import type { Contact } from '../../schemas/contacts.js'
 import { ListQuerySchema } from '../../schemas/list-query.js'
 import { InvalidInputError } from '../../src/errors.js'
-import { pageOrStream } from '../../src/facade/listing.js'
-import { decodePageCursor, fromPagedList, type IntercomPagedList } from '../../src/facade/pagination.js'
+import { sendList } from '../../src/facade/listing.js'
 import { ipath } from '../../src/upstream/path.js'
 import { answerFor } from '../../src/facade/versions.js'
 import { versionOf } from '../../src/plugins/intercom-version.js'
@@ -50,18 +48,11 @@ const companies: FastifyPluginAsyncTypebox = async function (fastify) {
       response: { 200: Type.Ref('CompanyList'), ...upstreamErrorResponses }
     }
   }, async function (request, reply) {
-    const { company_id: companyId, name, tag_id: tagId, per_page: perPage, starting_after: startingAfter, all } = request.query
+    const { company_id: companyId, name, tag_id: tagId, per_page: perPage } = request.query
     const filters = [['company_id', companyId], ['name', name], ['tag_id', tagId]].filter(([, v]) => v !== undefined)
     if (filters.length > 1) throw new InvalidInputError(filters.slice(1).map(([k]) => ({ field: `querystring.${k as string}`, message: `cannot be combined with ${filters[0][0] as string}: give one` })))
-    return pageOrStream(reply, all, startingAfter, async (cursor) => {
-      const r = await intercom.call<IntercomPagedList<Company>>(request, {
-        operationId: 'retrieveCompany',
-        method: 'GET',
-        path: '/companies',
-        query: { company_id: companyId, name, tag_id: tagId, page: decodePageCursor(cursor), per_page: perPage }
-      })
-      return fromPagedList(r.data)
-    })
+    return sendList(request, reply, { items: 'data', paging: 'pages' }, request.query, (paging) =>
+      ({ operationId: 'retrieveCompany', method: 'GET', path: '/companies', query: { company_id: companyId, name, tag_id: tagId, ...paging, per_page: perPage } }))
   })
 
   fastify.get('/:id', {
@@ -118,11 +109,8 @@ const companies: FastifyPluginAsyncTypebox = async function (fastify) {
       response: { 200: Type.Ref('ContactList'), ...upstreamErrorResponses }
     }
   }, async function (request, reply) {
-    const { per_page: perPage, starting_after: startingAfter, all } = request.query
-    return pageOrStream(reply, all, startingAfter, async (cursor) => {
-      const r = await intercom.call<IntercomPagedList<Contact>>(request, { operationId: 'ListAttachedContacts', method: 'GET', path: ipath`/companies/${request.params.id}/contacts`, query: { page: decodePageCursor(cursor), per_page: perPage } })
-      return fromPagedList(answerFor(versionOf(request), 'contact', r.data, 'data'))
-    })
+    return sendList(request, reply, { items: 'data', paging: 'pages' }, request.query, (paging) =>
+      ({ operationId: 'ListAttachedContacts', method: 'GET', path: ipath`/companies/${request.params.id}/contacts`, query: { ...paging, per_page: request.query.per_page } }), 'contact')
   })
 }
 

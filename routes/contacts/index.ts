@@ -16,7 +16,7 @@ import { versionOf } from '../../src/plugins/intercom-version.js'
 import { toIntercomSearch } from '../../src/facade/search.js'
 import { CONTACT_SEARCH_FIELDS } from '../../src/facade/formula.js'
 import { sendJsonBytes } from '../../src/facade/send.js'
-import { cursorPageBytes } from '../../src/facade/json-spans.js'
+import { sendPage } from '../../src/facade/listing.js'
 
 const tags = ['contacts']
 const ContactRef = Type.Ref('Contact')
@@ -61,7 +61,7 @@ const contacts: FastifyPluginAsyncTypebox = async function (fastify) {
     }
   }, async function (request, reply) {
     const r = await intercom.callRaw(request, { operationId: 'SearchContacts', method: 'POST', path: '/contacts/search', body: toIntercomSearch(request.body, CONTACT_SEARCH_FIELDS) })
-    return sendJsonBytes(reply, cursorPageBytes(answerBytesFor(versionOf(request), 'contact', r.data, 'data')))
+    return sendPage(reply, answerBytesFor(versionOf(request), 'contact', r.data, 'data'), { items: 'data', paging: 'cursor' })
   })
 
   fastify.get('/by-external-id/:external_id', {

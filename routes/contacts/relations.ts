@@ -6,19 +6,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { IdParamsSchema, upstreamErrorResponses } from '../../schemas/common.js'
-import type { Contact } from '../../schemas/contacts.js'
-import type { Company } from '../../schemas/companies.js'
 import {
   AttachCompanyBodySchema, ContactArchivedSchema, ContactCompanyParamsSchema, CreateNoteBodySchema, MergeContactsBodySchema
 } from '../../schemas/contact-relations.js'
 import { ListQuerySchema } from '../../schemas/list-query.js'
-import { ContactTagParamsSchema, TagContactBodySchema, type Tag } from '../../schemas/tags.js'
+import { ContactTagParamsSchema, TagContactBodySchema } from '../../schemas/tags.js'
 import { InvalidInputError } from '../../src/errors.js'
 import { findOrCreateTag } from '../../src/facade/tags.js'
-import { pageOrStream } from '../../src/facade/listing.js'
-import { decodePageCursor, fromCursorList, fromPagedList, type IntercomCursorList, type IntercomPagedList } from '../../src/facade/pagination.js'
+import { sendList, sendPage } from '../../src/facade/listing.js'
+import { actingAdminId } from '../../src/facade/admin.js'
 import { ipath } from '../../src/upstream/path.js'
 import { answerFor } from '../../src/facade/versions.js'
+import type { Contact } from '../../schemas/contacts.js'
 import { versionOf } from '../../src/plugins/intercom-version.js'
 
 const tags = ['contacts']
@@ -38,11 +37,8 @@ const contactRelations: FastifyPluginAsyncTypebox = async function (fastify) {
       response: { 200: Type.Ref('ContactList'), ...upstreamErrorResponses }
     }
   }, async function (request, reply) {
-    const { per_page: perPage, starting_after: startingAfter, all } = request.query
-    return pageOrStream(reply, all, startingAfter, async (cursor) => {
-      const r = await intercom.call<IntercomCursorList<Contact>>(request, { operationId: 'ListContacts', method: 'GET', path: '/contacts', query: { per_page: perPage, starting_after: cursor } })
-      return fromCursorList(answerFor(versionOf(request), 'contact', r.data, 'data'))
-    })
+    return sendList(request, reply, { items: 'data', paging: 'cursor' }, request.query, (paging) =>
+      ({ operationId: 'ListContacts', method: 'GET', path: '/contacts', query: { per_page: request.query.per_page, ...paging } }), 'contact')
   })
 
   fastify.post('/merge', {
@@ -87,11 +83,8 @@ const contactRelations: FastifyPluginAsyncTypebox = async function (fastify) {
       response: { 200: Type.Ref('NoteList'), ...upstreamErrorResponses }
     }
   }, async function (request, reply) {
-    const { per_page: perPage, starting_after: startingAfter, all } = request.query
-    return pageOrStream(reply, all, startingAfter, async (cursor) => {
-      const r = await intercom.call<IntercomPagedList<unknown>>(request, { operationId: 'listNotes', method: 'GET', path: ipath`/contacts/${request.params.id}/notes`, query: { page: decodePageCursor(cursor), per_page: perPage } })
-      return fromPagedList(r.data)
-    })
+    return sendList(request, reply, { items: 'data', paging: 'pages' }, request.query, (paging) =>
+      ({ operationId: 'listNotes', method: 'GET', path: ipath`/contacts/${request.params.id}/notes`, query: { ...paging, per_page: request.query.per_page } }))
   })
 
   fastify.post('/:id/notes', {
@@ -105,7 +98,7 @@ const contactRelations: FastifyPluginAsyncTypebox = async function (fastify) {
       response: { 200: Type.Ref('Note'), ...upstreamErrorResponses }
     }
   }, async function (request) {
-    const adminId = request.body.admin_id ?? await fastify.defaultAdminId(request)
+    const adminId = await actingAdminId(request, request.body.admin_id)
     const r = await intercom.call(request, { operationId: 'createNote', method: 'POST', path: ipath`/contacts/${request.params.id}/notes`, body: { body: request.body.body, admin_id: adminId } })
     return r.data
   })
@@ -119,10 +112,9 @@ const contactRelations: FastifyPluginAsyncTypebox = async function (fastify) {
       params: IdParamsSchema,
       response: { 200: Type.Ref('TagList'), ...upstreamErrorResponses }
     }
-  }, async function (request) {
-    const r = await intercom.call<{ data?: Tag[] }>(request, { operationId: 'listTagsForAContact', method: 'GET', path: ipath`/contacts/${request.params.id}/tags` })
-    const data = r.data?.data ?? []
-    return { data, total_count: data.length, next_cursor: null }
+  }, async function (request, reply) {
+    const r = await intercom.callRaw(request, { operationId: 'listTagsForAContact', method: 'GET', path: ipath`/contacts/${request.params.id}/tags` })
+    return sendPage(reply, r.data, { items: 'data', paging: 'none' })
   })
 
   fastify.post('/:id/tags', {
@@ -168,12 +160,9 @@ const contactRelations: FastifyPluginAsyncTypebox = async function (fastify) {
       response: { 200: Type.Ref('CompanyList'), ...upstreamErrorResponses }
     }
   }, async function (request, reply) {
-    const { per_page: perPage, starting_after: startingAfter, all } = request.query
-    return pageOrStream(reply, all, startingAfter, async (cursor) => {
-      const r = await intercom.call<IntercomPagedList<Company> & { companies?: Company[] }>(request, { operationId: 'listCompaniesForAContact', method: 'GET', path: ipath`/contacts/${request.params.id}/companies`, query: { page: decodePageCursor(cursor), per_page: perPage } })
-      // The description's schema names the array `companies`; its example (and Intercom) `data`.
-      return fromPagedList({ ...r.data, data: r.data.data ?? r.data.companies })
-    })
+    // The description's schema names the array `companies`; its example (and Intercom) `data`.
+    return sendList(request, reply, { items: ['data', 'companies'], paging: 'pages' }, request.query, (paging) =>
+      ({ operationId: 'listCompaniesForAContact', method: 'GET', path: ipath`/contacts/${request.params.id}/companies`, query: { ...paging, per_page: request.query.per_page } }))
   })
 
   fastify.post('/:id/companies', {

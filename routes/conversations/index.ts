@@ -8,23 +8,23 @@ import { IdParamsSchema, toUnixSeconds, upstreamErrorResponses } from '../../sch
 import { ConversationReplyBodySchema, CreateConversationBodySchema, GetConversationQuerySchema } from '../../schemas/conversations.js'
 import { ipath } from '../../src/upstream/path.js'
 import { replyAuthor, toReplyPayload } from '../../src/facade/conversations.js'
+import { actingAdminId, replyAuthorOrDefault } from '../../src/facade/admin.js'
 import type { FastifyRequest } from 'fastify'
 import {
   AppliedTagSchema, AssignConversationBodySchema, CloseConversationBodySchema, ConversationTagParamsSchema, ListConversationsQuerySchema,
-  OpenConversationBodySchema, SnoozeConversationBodySchema, TagConversationBodySchema, UntagConversationQuerySchema, UpdateConversationBodySchema,
-  type Conversation
+  OpenConversationBodySchema, SnoozeConversationBodySchema, TagConversationBodySchema, UntagConversationQuerySchema, UpdateConversationBodySchema
 } from '../../schemas/conversations.js'
 import { SearchBodySchema } from '../../schemas/search.js'
 import { MANAGE_MESSAGE_TYPES, toManagePayload } from '../../src/facade/conversations.js'
 import { toIntercomSearch } from '../../src/facade/search.js'
 import { CONVERSATION_SEARCH_FIELDS } from '../../src/facade/formula.js'
-import { fromCursorList, type IntercomCursorList, type Page } from '../../src/facade/pagination.js'
-import { pageOrStream } from '../../src/facade/listing.js'
-import { answerFor, checkReplyOptions } from '../../src/facade/versions.js'
+import { sendList, sendPage } from '../../src/facade/listing.js'
+import type { ListShape } from '../../src/facade/pagination.js'
+import { answerBytesFor, answerFor, checkReplyOptions } from '../../src/facade/versions.js'
 import { versionOf } from '../../src/plugins/intercom-version.js'
 
-/** Intercom's conversation.list: the items are under `conversations`. */
-type IntercomConversationList = IntercomCursorList<Conversation> & { conversations?: Conversation[] }
+/** Intercom's conversation.list: the items are under `conversations`, cursor pages. */
+const CONVERSATION_LIST: ListShape = { items: 'conversations', paging: 'cursor' }
 
 /** A request sent with no body at all is taken as `{}` (for actions whose fields are all optional). */
 async function emptyBodyIsObject (request: FastifyRequest): Promise<void> {
@@ -83,16 +83,10 @@ const conversations: FastifyPluginAsyncTypebox = async function (fastify) {
     const v = versionOf(request)
     const named = replyAuthor(request.body)
     checkReplyOptions(v, request.body, named === null || named.type === 'admin')
-    const author = named ?? { type: 'admin' as const, admin_id: await fastify.defaultAdminId(request) }
+    const author = await replyAuthorOrDefault(request, request.body)
     const r = await intercom.call(request, { operationId: 'replyConversation', method: 'POST', path: ipath`/conversations/${request.params.id}/reply`, body: toReplyPayload(request.body, author) })
     return answerFor(v, 'conversation', r.data)
   })
-  /** One normalised page of listConversations. */
-  const listPage = async (request: FastifyRequest, perPage: number | undefined, cursor: string | undefined): Promise<Page<Conversation>> => {
-    const r = await intercom.call<IntercomConversationList>(request, { operationId: 'listConversations', method: 'GET', path: '/conversations', query: { per_page: perPage, starting_after: cursor } })
-    return fromCursorList({ ...r.data, data: answerFor(versionOf(request), 'conversation', r.data, 'conversations').conversations })
-  }
-
   fastify.get('/', {
     schema: {
       tags,
@@ -103,8 +97,9 @@ const conversations: FastifyPluginAsyncTypebox = async function (fastify) {
       response: { 200: Type.Ref('ConversationList'), ...upstreamErrorResponses }
     }
   }, async function (request, reply) {
-    const { per_page: perPage, starting_after: startingAfter, all } = request.query
-    return pageOrStream(reply, all, startingAfter, (cursor) => listPage(request, all === true ? perPage ?? 150 : perPage, cursor))
+    const perPage = request.query.all === true ? request.query.per_page ?? 150 : request.query.per_page
+    return sendList(request, reply, CONVERSATION_LIST, request.query, (paging) =>
+      ({ operationId: 'listConversations', method: 'GET', path: '/conversations', query: { per_page: perPage, ...paging } }))
   })
 
   fastify.post('/search', {
@@ -116,9 +111,9 @@ const conversations: FastifyPluginAsyncTypebox = async function (fastify) {
       body: SearchBodySchema,
       response: { 200: Type.Ref('ConversationList'), ...upstreamErrorResponses }
     }
-  }, async function (request) {
-    const r = await intercom.call<IntercomConversationList>(request, { operationId: 'searchConversations', method: 'POST', path: '/conversations/search', body: toIntercomSearch(request.body, CONVERSATION_SEARCH_FIELDS) })
-    return fromCursorList({ ...r.data, data: answerFor(versionOf(request), 'conversation', r.data, 'conversations').conversations })
+  }, async function (request, reply) {
+    const r = await intercom.callRaw(request, { operationId: 'searchConversations', method: 'POST', path: '/conversations/search', body: toIntercomSearch(request.body, CONVERSATION_SEARCH_FIELDS) })
+    return sendPage(reply, answerBytesFor(versionOf(request), 'conversation', r.data, 'conversations'), CONVERSATION_LIST)
   })
 
   fastify.post('/:id/assign', {
@@ -205,7 +200,7 @@ const conversations: FastifyPluginAsyncTypebox = async function (fastify) {
       response: { 200: AppliedTagSchema, ...upstreamErrorResponses }
     }
   }, async function (request) {
-    const adminId = request.body.admin_id ?? await fastify.defaultAdminId(request)
+    const adminId = await actingAdminId(request, request.body.admin_id)
     const r = await intercom.call(request, { operationId: 'attachTagToConversation', method: 'POST', path: ipath`/conversations/${request.params.id}/tags`, body: { id: request.body.id, admin_id: adminId } })
     return r.data
   })
@@ -221,14 +216,14 @@ const conversations: FastifyPluginAsyncTypebox = async function (fastify) {
       response: { 200: AppliedTagSchema, ...upstreamErrorResponses }
     }
   }, async function (request) {
-    const adminId = request.query.admin_id ?? await fastify.defaultAdminId(request)
+    const adminId = await actingAdminId(request, request.query.admin_id)
     const r = await intercom.call(request, { operationId: 'detachTagFromConversation', method: 'DELETE', path: ipath`/conversations/${request.params.id}/tags/${request.params.tag_id}`, body: { admin_id: adminId } })
     return r.data
   })
 
   /** Run one manageConversation action as the given or the default admin. */
   async function manage (request: FastifyRequest, id: string, action: keyof typeof MANAGE_MESSAGE_TYPES, body: Parameters<typeof toManagePayload>[1] & { admin_id?: string }): Promise<unknown> {
-    const adminId = body.admin_id ?? await fastify.defaultAdminId(request)
+    const adminId = await actingAdminId(request, body.admin_id)
     const r = await intercom.call(request, { operationId: 'manageConversation', method: 'POST', path: ipath`/conversations/${id}/parts`, body: toManagePayload(action, body, adminId) })
     return answerFor(versionOf(request), 'conversation', r.data)
   }

@@ -6,6 +6,7 @@ import { upstreamErrorResponses } from '../../schemas/common.js'
 import { CreateEventBodySchema, DataEventListSchema, EventAcceptedSchema, EventListQuerySchema } from '../../schemas/events.js'
 import { InvalidInputError } from '../../src/errors.js'
 import { decodeEventsCursor, encodeEventsCursor, toDataEventPayload } from '../../src/facade/events.js'
+import { sendPage } from '../../src/facade/listing.js'
 
 const tags = ['events']
 const LIST_IDENTIFIERS = ['user_id', 'intercom_user_id', 'email'] as const
@@ -37,7 +38,7 @@ const events: FastifyPluginAsyncTypebox = async function (fastify) {
       querystring: EventListQuerySchema,
       response: { 200: DataEventListSchema, ...upstreamErrorResponses }
     }
-  }, async function (request) {
+  }, async function (request, reply) {
     const q = request.query
     let query: Record<string, unknown>
     if (q.starting_after !== undefined) {
@@ -48,9 +49,9 @@ const events: FastifyPluginAsyncTypebox = async function (fastify) {
       if (given.length > 1) throw new InvalidInputError(given.slice(1).map((k) => ({ field: `querystring.${k}`, message: `cannot be combined with ${given[0]}: give exactly one identifier` })))
       query = { type: 'user', [given[0]]: q[given[0]], summary: q.summary, per_page: q.per_page }
     }
-    const r = await intercom.call<{ events?: unknown[], pages?: { next?: unknown } | null }>(request, { operationId: 'lisDataEvents', method: 'GET', path: '/events', query })
-    const data = (r.data?.events ?? []) as Array<Record<string, unknown>>
-    return { data, total_count: null, next_cursor: encodeEventsCursor(r.data?.pages?.next) }
+    const r = await intercom.callRaw(request, { operationId: 'lisDataEvents', method: 'GET', path: '/events', query })
+    // Intercom pages events with a `pages.next` URL, carried in an opaque cursor; no total_count.
+    return sendPage(reply, r.data, { items: 'events', paging: (pages) => encodeEventsCursor((pages as { next?: unknown } | null)?.next) })
   })
 }
 

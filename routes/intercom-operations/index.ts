@@ -37,9 +37,8 @@ const operations: FastifyPluginAsyncTypebox = async function (fastify) {
     const data = tag === undefined ? entries : entries.filter((e) => e.tags.some((t) => t.toLowerCase() === tag))
     return { version, data, total_count: data.length, next_cursor: null }
   }
-  // /intercom/operations itself (documented) and the same with a trailing slash (hidden).
-  fastify.get('/', { prefixTrailingSlash: 'no-slash', schema: listSchema }, list)
-  fastify.get('/', { prefixTrailingSlash: 'slash', schema: { ...listSchema, hide: true } }, list)
+  // /intercom/operations (the router serves /intercom/operations/ too: ignoreTrailingSlash).
+  fastify.get('/', { schema: listSchema }, list)
 
   fastify.post('/:operationId', {
     schema: {

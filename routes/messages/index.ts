@@ -6,6 +6,7 @@ import { Type } from '@sinclair/typebox'
 import { toUnixSeconds, upstreamErrorResponses } from '../../schemas/common.js'
 import { CreateMessageBodySchema } from '../../schemas/messages.js'
 import { InvalidInputError } from '../../src/errors.js'
+import { actingAdminId } from '../../src/facade/admin.js'
 
 const messages: FastifyPluginAsyncTypebox = async function (fastify) {
   fastify.post('/', {
@@ -20,7 +21,7 @@ const messages: FastifyPluginAsyncTypebox = async function (fastify) {
   }, async function (request) {
     const b = request.body
     if (b.message_type === 'email' && b.subject === undefined) throw new InvalidInputError([{ field: 'body.subject', message: 'is required for an email' }])
-    const adminId = b.from_admin_id ?? await fastify.defaultAdminId(request)
+    const adminId = await actingAdminId(request, b.from_admin_id)
     const payload: Record<string, unknown> = { message_type: b.message_type }
     if (b.subject !== undefined) payload.subject = b.subject
     payload.body = b.body

@@ -4,7 +4,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { IdParamsSchema, upstreamErrorResponses } from '../../schemas/common.js'
-import { CreateTagBodySchema, DeletedTagSchema, type Tag } from '../../schemas/tags.js'
+import { CreateTagBodySchema, DeletedTagSchema } from '../../schemas/tags.js'
+import { sendPage } from '../../src/facade/listing.js'
 import { ipath } from '../../src/upstream/path.js'
 
 const tags = ['tags']
@@ -20,10 +21,9 @@ const tagRoutes: FastifyPluginAsyncTypebox = async function (fastify) {
       description: 'Calls Intercom `listTags` (GET /tags). Intercom answers every tag at once, so `next_cursor` is null.',
       response: { 200: Type.Ref('TagList'), ...upstreamErrorResponses }
     }
-  }, async function (request) {
-    const r = await intercom.call<{ data?: Tag[] }>(request, { operationId: 'listTags', method: 'GET', path: '/tags' })
-    const data = r.data?.data ?? []
-    return { data, total_count: data.length, next_cursor: null }
+  }, async function (request, reply) {
+    const r = await intercom.callRaw(request, { operationId: 'listTags', method: 'GET', path: '/tags' })
+    return sendPage(reply, r.data, { items: 'data', paging: 'none' })
   })
 
   fastify.post('/', {

@@ -6,7 +6,7 @@ import { Type } from '@sinclair/typebox'
 import { IdParamsSchema, upstreamErrorResponses } from '../../schemas/common.js'
 import { NoQuerySchema } from '../../schemas/admins.js'
 import { ipath } from '../../src/upstream/path.js'
-import type { Page } from '../../src/facade/pagination.js'
+import { sendPage } from '../../src/facade/listing.js'
 
 const tags = ['teams']
 
@@ -22,10 +22,9 @@ const teams: FastifyPluginAsyncTypebox = async function (fastify) {
       querystring: NoQuerySchema,
       response: { 200: Type.Ref('TeamList'), ...upstreamErrorResponses }
     }
-  }, async function (request): Promise<Page<unknown>> {
-    const r = await intercom.call<{ teams?: unknown[] }>(request, { operationId: 'listTeams', method: 'GET', path: '/teams' })
-    const data = r.data.teams ?? []
-    return { data, total_count: data.length, next_cursor: null }
+  }, async function (request, reply) {
+    const r = await intercom.callRaw(request, { operationId: 'listTeams', method: 'GET', path: '/teams' })
+    return sendPage(reply, r.data, { items: 'teams', paging: 'none' })
   })
 
   fastify.get('/:id', {

@@ -6,13 +6,14 @@ import { Type } from '@sinclair/typebox'
 import { IdParamsSchema, toUnixSeconds, upstreamErrorResponses } from '../../schemas/common.js'
 import { ReplyBodySchema } from '../../schemas/conversations.js'
 import { SearchBodySchema } from '../../schemas/search.js'
-import { CreateTicketBodySchema, TicketPartSchema, UpdateTicketBodySchema, type Ticket } from '../../schemas/tickets.js'
+import { CreateTicketBodySchema, TicketPartSchema, UpdateTicketBodySchema } from '../../schemas/tickets.js'
 import { ipath } from '../../src/upstream/path.js'
-import { replyAuthor, toReplyPayload } from '../../src/facade/conversations.js'
+import { toReplyPayload } from '../../src/facade/conversations.js'
 import { toIntercomSearch } from '../../src/facade/search.js'
 import { TICKET_SEARCH_FIELDS } from '../../src/facade/formula.js'
-import { fromCursorList, type IntercomCursorList } from '../../src/facade/pagination.js'
-import { answerFor } from '../../src/facade/versions.js'
+import { sendPage } from '../../src/facade/listing.js'
+import { replyAuthorOrDefault } from '../../src/facade/admin.js'
+import { answerBytesFor, answerFor } from '../../src/facade/versions.js'
 import { versionOf } from '../../src/plugins/intercom-version.js'
 
 const tags = ['tickets']
@@ -46,9 +47,9 @@ const tickets: FastifyPluginAsyncTypebox = async function (fastify) {
       body: SearchBodySchema,
       response: { 200: Type.Ref('TicketList'), ...upstreamErrorResponses }
     }
-  }, async function (request) {
-    const r = await intercom.call<IntercomCursorList<Ticket> & { tickets?: Ticket[] }>(request, { operationId: 'searchTickets', method: 'POST', path: '/tickets/search', body: toIntercomSearch(request.body, TICKET_SEARCH_FIELDS) })
-    return fromCursorList({ ...r.data, data: answerFor(versionOf(request), 'ticket', r.data, 'tickets').tickets })
+  }, async function (request, reply) {
+    const r = await intercom.callRaw(request, { operationId: 'searchTickets', method: 'POST', path: '/tickets/search', body: toIntercomSearch(request.body, TICKET_SEARCH_FIELDS) })
+    return sendPage(reply, answerBytesFor(versionOf(request), 'ticket', r.data, 'tickets'), { items: 'tickets', paging: 'cursor' })
   })
 
   fastify.get('/:id', {
@@ -94,7 +95,7 @@ const tickets: FastifyPluginAsyncTypebox = async function (fastify) {
       response: { 200: TicketPartSchema, ...upstreamErrorResponses }
     }
   }, async function (request) {
-    const author = replyAuthor(request.body) ?? { type: 'admin' as const, admin_id: await fastify.defaultAdminId(request) }
+    const author = await replyAuthorOrDefault(request, request.body)
     const r = await intercom.call(request, { operationId: 'replyTicket', method: 'POST', path: ipath`/tickets/${request.params.id}/reply`, body: toReplyPayload(request.body, author) })
     return r.data
   })

@@ -1,15 +1,14 @@
 /**
- * Reading a JSON object's top level without parsing it: where each top-level value starts and ends
- * in the bytes. The search routes use it to re-wrap Intercom's list (`{ type, data, total_count,
- * pages }`) as the facade's page (`{ data, total_count, next_cursor }`) by copying the `data` bytes
- * as they are, instead of parsing 16–250 KB of contacts only to serialise them again.
+ * Reading a JSON object's top level without parsing it: where each top-level value (and each item
+ * of an array) starts and ends in the bytes. The list answer path (src/facade/pagination.ts) uses
+ * it to re-wrap Intercom's list (`{ type, data, total_count, pages }`) as the facade's page
+ * (`{ data, total_count, next_cursor }`) by copying the items' bytes as they are, instead of parsing
+ * 16–250 KB of contacts only to serialise them again (bench/list-path.ts measures both).
  *
  * For valid JSON the spans are exact. The scan checks structure (strings closed, brackets balanced)
  * but is not a validator: like the rest of a passed-on answer, what is inside a value reaches the
  * caller as Intercom sent it.
  */
-import { fromCursorList, type IntercomCursorList } from './pagination.js'
-
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
 
@@ -109,24 +108,26 @@ export function topLevelSpans (buf: Buffer): Map<string, [number, number]> | und
   }
 }
 
-const DATA_OPEN = Buffer.from('{"data":')
-
 /**
- * Intercom's cursor-paged list (as bytes) → the facade's page `{ data, total_count, next_cursor }`
- * (as bytes), the `data` array copied unparsed; the same answer `fromCursorList` gives.
+ * The byte ranges `[start, end)` of the items of the JSON array `buf[start, end)` (as `topLevelSpans`
+ * found it), or undefined when it is not a well-formed array.
  */
-export function cursorPageBytes (buf: Buffer): Buffer {
-  const spans = topLevelSpans(buf)
-  const data = spans?.get('data')
-  if (spans === undefined || (data !== undefined && buf[data[0]] !== 0x5b && buf.toString('latin1', data[0], data[1]) !== 'null')) {
-    return Buffer.from(JSON.stringify(fromCursorList(JSON.parse(buf.toString('utf8')) as IntercomCursorList<unknown>)))
+export function arrayItemSpans (buf: Buffer, start: number, end: number): Array<[number, number]> | undefined {
+  const items: Array<[number, number]> = []
+  if (buf[start] !== 0x5b) return undefined
+  let i = start + 1
+  const last = end - 1
+  while (i < last && isSpace(buf[i])) i++
+  if (i === last) return buf[last] === 0x5d ? items : undefined
+  for (;;) {
+    const itemEnd = skipValue(buf, i)
+    if (itemEnd === -1 || itemEnd > last) return undefined
+    items.push([i, itemEnd])
+    i = itemEnd
+    while (i < last && isSpace(buf[i])) i++
+    if (i === last) return buf[last] === 0x5d ? items : undefined
+    if (buf[i] !== 0x2c) return undefined
+    i++
+    while (i < last && isSpace(buf[i])) i++
   }
-  const small = (key: string): unknown => {
-    const span = spans.get(key)
-    return span === undefined ? undefined : JSON.parse(buf.toString('utf8', span[0], span[1]))
-  }
-  const tail = fromCursorList({ total_count: small('total_count') as number | undefined, pages: small('pages') as IntercomCursorList<unknown>['pages'] })
-  const rest = Buffer.from(`,"total_count":${JSON.stringify(tail.total_count)},"next_cursor":${JSON.stringify(tail.next_cursor)}}`)
-  const items = data === undefined || buf[data[0]] !== 0x5b ? Buffer.from('[]') : buf.subarray(data[0], data[1])
-  return Buffer.concat([DATA_OPEN, items, rest])
 }

@@ -17,7 +17,7 @@ import { loadIntercomSpec, type IntercomSpec } from '../intercom-spec/load.js'
 import { DERIVED_ID_EXTENSION } from '../intercom-spec/names.js'
 import { operationVersions } from '../intercom-spec/operation-index.js'
 import { DEFAULT_VERSION, SUPPORTED_VERSIONS, isSupportedVersion, type IntercomVersion } from '../intercom-spec/versions.js'
-import { fieldErrors } from '../plugins/problem-details.js'
+import { fieldErrors, type AjvError } from '../validation.js'
 import { encodeSegment, pathValueProblem } from '../upstream/path.js'
 import type { HttpMethod } from '../upstream/client.js'
 
@@ -148,8 +148,6 @@ export function buildUpstreamPath (template: string, values: Record<string, stri
 }
 
 const PARTS: Record<string, string> = { path: 'path', query: 'query', requestBody: 'body', header: 'header', cookie: 'cookie' }
-
-interface AjvError { instancePath: string; keyword: string; message?: string; params: Record<string, unknown> }
 
 /** Turn openapi-backend's errors (`/path/x`, `/query/x`, `/requestBody/...`) into `path.x`, `query.x`, `body...` field errors. */
 export function catalogFieldErrors (errors: unknown[]): FieldError[] {

@@ -5,6 +5,9 @@
  *   measured by one linear scan of the raw text *before* parsing, so a `[[[[…` bomb costs no
  *   recursion and never reaches the validator;
  * - answers an empty or malformed body with a 400 problem naming the field `body`;
+ * - refuses a number JSON cannot carry (`1e309`, which parses as `Infinity` and would reach
+ *   Intercom as `null`) anywhere in the body, typed field or free-form object, with a 400 naming
+ *   the field; the walk runs only when the text holds a literal that could overflow;
  * - removes Fastify's `text/plain` parser: the facade takes JSON only, anything else is 415.
  * The body size limit is Fastify's (BODY_LIMIT_BYTES → 413). The passthrough `/intercom/*` streams
  * bodies untouched with its own parser, so a `preParsing` hook applies the same limit there: a
@@ -54,6 +57,20 @@ export function jsonDepth (text: string, limit = Infinity): number {
   return max
 }
 
+/** A number literal that may overflow a double: an exponent of 100 or more, or 309+ digits. */
+const MAYBE_HUGE = /[eE]\+?0*[1-9]\d{2}|\d{309}/
+
+/** The path (`body.a.0.b`) of the first non-finite number in `value`, or undefined. */
+export function nonFinitePath (value: unknown, path = 'body'): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path
+  if (typeof value !== 'object' || value === null) return undefined
+  for (const [key, v] of Object.entries(value)) {
+    const found = nonFinitePath(v, `${path}.${key}`)
+    if (found !== undefined) return found
+  }
+  return undefined
+}
+
 /** A pass-through stream that fails with 413 once more than `limit` bytes went through. */
 function limitStream (limit: number): Transform {
   let seen = 0
@@ -97,7 +114,12 @@ export default fp<JsonBodyOptions>(async function jsonBody (fastify, opts) {
       return
     }
     parse(request, text, function (err, value) {
-      if (err) done(new InvalidInputError([{ field: 'body', message: 'is not valid JSON' }]), undefined)
+      if (err) {
+        done(new InvalidInputError([{ field: 'body', message: 'is not valid JSON' }]), undefined)
+        return
+      }
+      const huge = MAYBE_HUGE.test(text) ? nonFinitePath(value) : undefined
+      if (huge !== undefined) done(new InvalidInputError([{ field: huge, message: 'must be a finite number (this one is too large for JSON to carry)' }]), undefined)
       else done(null, value)
     })
   })

@@ -1,8 +1,8 @@
 import { deepStrictEqual } from 'node:assert/strict'
 import { test } from 'tap'
 import fc from 'fast-check'
-import { cursorPageBytes, topLevelSpans } from '../../src/facade/json-spans.js'
-import { fromCursorList } from '../../src/facade/pagination.js'
+import { arrayItemSpans, topLevelSpans } from '../../src/facade/json-spans.js'
+import { listPageBytes } from '../../src/facade/pagination.js'
 
 const layouts = [undefined, 1, '\t', '  '] as const
 
@@ -25,7 +25,24 @@ test('topLevelSpans refuses what is not a JSON object', async (t) => {
   t.same(topLevelSpans(Buffer.from(' { } ')), new Map())
 })
 
-test('cursorPageBytes answers what fromCursorList answers, the data bytes copied', async (t) => {
+test('arrayItemSpans finds every item of an array exactly', async (t) => {
+  t.doesNotThrow(() => fc.assert(fc.property(fc.array(fc.jsonValue(), { maxLength: 6 }), fc.constantFrom(...layouts), (arr, space) => {
+    const buf = Buffer.from(JSON.stringify(arr, null, space))
+    const items = arrayItemSpans(buf, 0, buf.length)
+    if (items === undefined) return false
+    deepStrictEqual(items.map(([s, e]) => JSON.parse(buf.toString('utf8', s, e))), JSON.parse(buf.toString()))
+    return true
+  }), { numRuns: 500 }))
+  for (const text of ['[1,]', '[,1]', '[1 2]', '{}', '[']) t.equal(arrayItemSpans(Buffer.from(text), 0, text.length), undefined, text)
+})
+
+/** The page a parse would give: the reference the byte path must match. */
+function parsedPage (list: { data?: unknown, total_count?: unknown, pages?: { next?: { starting_after?: unknown } | null } | null }) {
+  const after = list.pages?.next?.starting_after
+  return { data: list.data ?? [], total_count: typeof list.total_count === 'number' ? list.total_count : null, next_cursor: typeof after === 'string' && after !== '' ? after : null }
+}
+
+test('listPageBytes answers what a parse answers, the data bytes copied', async (t) => {
   const list = fc.record({
     type: fc.constant('list'),
     data: fc.oneof(fc.array(fc.dictionary(fc.string(), fc.jsonValue()), { maxLength: 5 }), fc.constant(null)),
@@ -34,7 +51,6 @@ test('cursorPageBytes answers what fromCursorList answers, the data bytes copied
   }, { requiredKeys: ['type'] })
   t.doesNotThrow(() => fc.assert(fc.property(list, fc.constantFrom(...layouts), (value, space) => {
     const buf = Buffer.from(JSON.stringify(value, null, space))
-    deepStrictEqual(JSON.parse(cursorPageBytes(buf).toString()), fromCursorList(JSON.parse(buf.toString())))
+    deepStrictEqual(JSON.parse(listPageBytes(buf, { items: 'data', paging: 'cursor' }).toString()), parsedPage(JSON.parse(buf.toString())))
   }), { numRuns: 500 }))
-  t.same(JSON.parse(cursorPageBytes(Buffer.from('{"data":"odd"}')).toString()), { data: 'odd', total_count: null, next_cursor: null }, 'a data that is not an array takes the parsing path')
 })

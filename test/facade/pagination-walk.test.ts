@@ -1,11 +1,11 @@
 /**
  * Pagination, not tied to one route: the same caller code walks a cursor resource (contact search,
  * end to end through the facade and the emulator) and a page-number resource (Intercom's
- * `pages.page`/`total_pages` answers through fromPagedList/decodePageCursor), three pages each;
+ * `pages.page`/`total_pages` answers through readListPage/decodePageCursor), three pages each;
  * `ndjsonAllPages` (what `?all=true` streams) gives one line per item for both.
  */
 import { test } from 'tap'
-import { decodePageCursor, fromPagedList, ndjsonAllPages, type Page } from '../../src/facade/pagination.js'
+import { decodePageCursor, ndjsonAllPages, readListPage, type Page, type RawPage } from '../../src/facade/pagination.js'
 import { build, json, seedContact, upstream } from '../helper.js'
 
 type FetchPage<T> = (cursor: string | undefined) => Promise<Page<T>>
@@ -61,8 +61,14 @@ test('the same caller code walks a cursor resource and a page-number resource, t
   const pagedPage: FetchPage<{ id: string }> = async (cursor) => {
     const page = decodePageCursor(cursor)
     asked.push(page)
-    return fromPagedList(intercomPagedList(companies, page, 3))
+    const raw = readListPage(Buffer.from(JSON.stringify(intercomPagedList(companies, page, 3))), { items: 'data', paging: 'pages' })
+    return { data: JSON.parse(raw.items.toString()), total_count: raw.total_count, next_cursor: raw.next_cursor }
   }
+  const raw = <T>(fetchPage: FetchPage<T>) => async (cursor: string | undefined): Promise<RawPage> => {
+    const page = await fetchPage(cursor)
+    return { items: Buffer.from(JSON.stringify(page.data)), total_count: page.total_count, next_cursor: page.next_cursor }
+  }
+  const errorLine = (err: unknown) => JSON.stringify({ error: String(err) })
   const numberPages = await walk(pagedPage)
   t.same(numberPages.map((p) => p.data.length), [3, 3, 1], 'three pages: 3 + 3 + 1')
   t.ok(numberPages.every((p) => p.total_count === 7))
@@ -72,7 +78,7 @@ test('the same caller code walks a cursor resource and a page-number resource, t
 
   // ?all=true: one NDJSON line per item, for both kinds
   emulator.resetRecords()
-  t.same((await lines(ndjsonAllPages(searchPage))).length, 7, 'cursor resource: 7 lines')
+  t.same((await lines(ndjsonAllPages(raw(searchPage), errorLine, { maxPages: 10 }))).length, 7, 'cursor resource: 7 lines')
   t.equal(emulator.requests.length, 3, 'one upstream call per page')
-  t.same(await lines(ndjsonAllPages(pagedPage)), companies, 'page-number resource: 7 lines, in order')
+  t.same(await lines(ndjsonAllPages(raw(pagedPage), errorLine, { maxPages: 10 })), companies, 'page-number resource: 7 lines, in order')
 })

@@ -31,7 +31,7 @@ test('Intercom 422 keeps its status', async (t) => {
   emulator.fault({ method: 'POST', path: '/contacts', status: 422, code: 'parameter_invalid', message: 'email is invalid' })
   const res = await app.inject({ method: 'POST', url: '/contacts', payload: { email: 'a@b.co' } })
   t.equal(res.statusCode, 422)
-  t.match(json(res), { status: 422, code: 'UPSTREAM_PARAMETER_INVALID', upstream: { errors: [{ code: 'parameter_invalid', message: 'email is invalid' }] } })
+  t.match(json(res), { status: 422, code: 'UPSTREAM_UNPROCESSABLE', upstream: { errors: [{ code: 'parameter_invalid', message: 'email is invalid' }] } })
 })
 
 test('Intercom 500 becomes 502; a failed POST says the write may have been applied, and is sent once', async (t) => {
