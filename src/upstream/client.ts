@@ -13,7 +13,7 @@ import type { Dispatcher } from 'undici'
 import { createDispatcher, type DispatcherOptions, type UpstreamDispatcher } from './dispatcher.js'
 import { classifyNetworkError, UpstreamHttpError, UpstreamNetworkError, type CallInfo } from './errors.js'
 import { toQueryString } from './path.js'
-import { Observers, type UpstreamObserver } from './observer.js'
+import { Observers, type CallTracer, type UpstreamObserver } from './observer.js'
 import { createPolicyInterceptor, workspaceKey, type PolicyOptions, type PolicyRequestOptions } from './interceptor.js'
 import { ForwardHandler, type ForwardAnswer } from './forward-handler.js'
 
@@ -65,6 +65,11 @@ export interface IntercomClientOptions extends Omit<DispatcherOptions, 'origin'>
   policy?: Omit<PolicyOptions, 'observer'>
 }
 
+/** A header's value when it is one string. */
+function headerString (v: string | string[] | undefined): string | undefined {
+  return typeof v === 'string' ? v : undefined
+}
+
 /** The shared, pooled Intercom client. */
 export class IntercomClient {
   readonly origin: string
@@ -77,6 +82,8 @@ export class IntercomClient {
   private readonly workspace: string
   /** The rate budget and retry limits, when configured (its `budget.store.mode` is 'redis' or 'local'). */
   readonly policy: Omit<PolicyOptions, 'observer'> | undefined
+  /** Per-call spans (src/tracing.ts), set when tracing is on; undefined costs nothing. */
+  tracer: CallTracer | undefined
 
   constructor (opts: IntercomClientOptions) {
     this.origin = new URL(opts.baseUrl).origin
@@ -120,6 +127,7 @@ export class IntercomClient {
       headers['content-type'] = 'application/json'
     }
     const started = performance.now()
+    const trace = this.tracer?.startCall({ operationId: call.operationId, method: call.method, path: call.path, origin: this.origin })
     // A dispatch handler that collects the whole answer: no body stream or promise chain per call.
     const handler = new ForwardHandler(Infinity)
     let res: ForwardAnswer
@@ -130,15 +138,17 @@ export class IntercomClient {
         path: call.path + toQueryString(call.query),
         headers,
         body,
-        intercomPolicy: { operationId: call.operationId, deadlineAt: ctx.deadlineAt, workspace: this.workspace }
+        intercomPolicy: { operationId: call.operationId, deadlineAt: ctx.deadlineAt, workspace: this.workspace, trace }
       } as Dispatcher.DispatchOptions & PolicyRequestOptions, handler)
       res = await handler.answer
     } catch (err) {
       const typed = classifyNetworkError(err, info)
+      trace?.end(null, undefined, (typed as UpstreamNetworkError).kind)
       this.observers.onCall({ operationId: call.operationId, method: call.method, status: null, errorKind: (typed as UpstreamNetworkError).kind, durationMs: performance.now() - started })
       throw typed
     }
     const durationMs = performance.now() - started
+    if (trace !== undefined) trace.end(res.statusCode, headerString(res.headers['x-request-id']))
     this.observers.onCall({ operationId: call.operationId, method: call.method, status: res.statusCode, durationMs })
     ctx.log?.debug({ upstream: { operationId: call.operationId, method: call.method, path: call.path, status: res.statusCode, ms: Math.round(durationMs) } }, 'intercom call')
     return { status: res.statusCode, headers: res.headers, bytes: res.body as Buffer }
@@ -200,21 +210,24 @@ export class IntercomClient {
    */
   async forwardWith (ctx: CallContext, call: ForwardCall, handler: ForwardHandler): Promise<ForwardAnswer> {
     const started = performance.now()
+    const trace = this.tracer?.startCall({ operationId: 'passthrough', method: call.method, path: call.path, origin: this.origin })
     this.upstream.dispatcher.dispatch({
       origin: this.origin,
       method: call.method as Dispatcher.HttpMethod,
       path: call.path,
       headers: { ...call.headers, ...this.baseHeaders(ctx) },
       body: call.body,
-      intercomPolicy: { operationId: 'passthrough', deadlineAt: ctx.deadlineAt, workspace: this.workspace }
+      intercomPolicy: { operationId: 'passthrough', deadlineAt: ctx.deadlineAt, workspace: this.workspace, trace }
     } as Dispatcher.DispatchOptions & PolicyRequestOptions, handler)
     try {
       const answer = await handler.answer
+      if (trace !== undefined) trace.end(answer.statusCode, headerString(answer.headers['x-request-id']))
       // Reported at Intercom's answer headers (a large body streams on to the caller afterwards).
       this.observers.onCall({ operationId: 'passthrough', method: call.method, status: answer.statusCode, durationMs: performance.now() - started })
       return answer
     } catch (err) {
       const typed = classifyNetworkError(err, { operationId: 'passthrough', method: call.method, path: call.path })
+      trace?.end(null, undefined, (typed as UpstreamNetworkError).kind)
       this.observers.onCall({ operationId: 'passthrough', method: call.method, status: null, errorKind: (typed as UpstreamNetworkError).kind, durationMs: performance.now() - started })
       throw typed
     }

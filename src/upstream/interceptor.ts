@@ -20,7 +20,7 @@ import { util, type Dispatcher } from 'undici'
 import { decideRetry, type AttemptOutcome, type RetryLimits } from './retry-policy.js'
 import type { RateBudget } from './rate-budget.js'
 import { DeadlineExceededError, RateBudgetExhaustedError } from './policy-errors.js'
-import type { UpstreamObserver } from './observer.js'
+import type { CallTrace, UpstreamObserver } from './observer.js'
 
 /** What a request tells the policy (set by the client on the dispatch options). */
 export interface PolicyRequestOptions {
@@ -31,6 +31,8 @@ export interface PolicyRequestOptions {
     deadlineAt?: number
     /** `workspaceKey(authorization)`, when the sender knows it (saves reading the headers per call). */
     workspace?: string
+    /** The call's trace (src/tracing.ts), when tracing is on. */
+    trace?: CallTrace
   }
 }
 
@@ -112,6 +114,7 @@ class PolicyCall {
   private readonly operationId: string
   private readonly deadlineAt: number | undefined
   private readonly canReplay: boolean
+  private readonly trace: CallTrace | undefined
   /** Aborts the queue wait; made only when a call must wait or is stopped (most never need one). */
   private queueAbort: AbortController | undefined
   private attempt = 0
@@ -134,6 +137,7 @@ class PolicyCall {
     this.operationId = opts.intercomPolicy?.operationId ?? 'passthrough'
     this.deadlineAt = opts.intercomPolicy?.deadlineAt
     this.canReplay = replayable(opts.body)
+    this.trace = opts.intercomPolicy?.trace
   }
 
   start (): void {
@@ -199,6 +203,7 @@ class PolicyCall {
   }
 
   private async nextQueued (): Promise<void> {
+    const queuedAt = this.policy.now()
     try {
       this.ticket = await this.policy.budget.acquire(this.workspace, this.deadlineAt, () => (this.queueAbort ??= new AbortController()).signal)
     } catch (err) {
@@ -212,6 +217,7 @@ class PolicyCall {
       this.releaseTicket()
       return
     }
+    this.trace?.queued(this.policy.now() - queuedAt)
     this.attempt += 1
     this.send()
   }
@@ -221,6 +227,7 @@ class PolicyCall {
     let buffering: Buffered | undefined
     const call = this
     const c = this.controller as unknown as Dispatcher.DispatchController
+    this.trace?.attemptStart(this.attempt)
     const attempt: Dispatcher.DispatchHandler & Record<string, unknown> = {
       onConnect (abort: (err?: Error) => void) {
         call.abortAttempt = abort
@@ -234,6 +241,7 @@ class PolicyCall {
         sent = true
         call.maybeSent = status !== 429
         const headers = util.parseHeaders(rawHeaders) as Record<string, string | string[]>
+        call.trace?.attemptEnd(status)
         call.releaseTicket()
         call.observe(headers)
         if (status >= 400) {
@@ -273,6 +281,7 @@ class PolicyCall {
         if (call.done) return
         if (call.delivered || call.controller.aborted || err instanceof DeadlineExceededError || err instanceof RateBudgetExhaustedError) return call.fail(err)
         const code = (err as { code?: string }).code ?? ''
+        call.trace?.attemptEnd(null, code || err.name)
         if (call.decide({ type: 'error', code, sent }) !== undefined) {
           call.lastError = err
           call.last = undefined
@@ -320,6 +329,7 @@ class PolicyCall {
     this.pendingDecision = undefined
     this.totalDelayMs += d.delayMs
     this.policy.observer?.onRetry?.({ operationId: this.operationId, method: this.method, reason: d.reason, attempt: this.attempt, delayMs: d.delayMs })
+    this.trace?.retry(d.reason, this.attempt, d.delayMs)
     this.backoffTimer = setTimeout(() => { this.next() }, d.delayMs)
   }
 
