@@ -22,6 +22,7 @@ import { fork, spawn, execFileSync, type ChildProcess } from 'node:child_process
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs'
 import { once } from 'node:events'
 import { freePort } from '../scripts/free-port.js'
+import { createServer as createHttpServer } from 'node:http'
 import { cpus, loadavg } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -43,7 +44,7 @@ const COMPARE = process.env.BENCH_COMPARE
 const TOKEN = 'bench-token'
 
 /** Which process serves a variant. */
-type Target = 'direct' | 'reply-from' | 'service' | 'service-info' | 'service-b'
+type Target = 'direct' | 'reply-from' | 'service' | 'service-info' | 'service-traced' | 'service-b'
 
 interface Variant {
   name: string
@@ -98,7 +99,10 @@ function getVariants (withInfo: boolean): Variant[] {
     { name: 'passthrough', target: 'service', requests: [{ method: 'GET', path: `/intercom/contacts/${CONTACT_ID}` }], check: isContact },
     { name: 'facade', target: 'service', requests: [{ method: 'GET', path: `/contacts/${CONTACT_ID}` }], check: isContact }
   ]
-  if (withInfo) out.push({ name: 'facade (LOG_LEVEL=info)', target: 'service-info', requests: [{ method: 'GET', path: `/contacts/${CONTACT_ID}` }], check: isContact })
+  if (withInfo) {
+    out.push({ name: 'facade (LOG_LEVEL=info)', target: 'service-info', requests: [{ method: 'GET', path: `/contacts/${CONTACT_ID}` }], check: isContact })
+    out.push({ name: 'facade (traced)', target: 'service-traced', requests: [{ method: 'GET', path: `/contacts/${CONTACT_ID}` }], check: isContact })
+  }
   return out
 }
 
@@ -112,7 +116,8 @@ function upsertVariants (): Variant[] {
   return [
     { name: 'direct (2 calls)', target: 'direct', requests: sequence, callsPerOp: 2, check: isContact },
     { name: 'reply-from (2 calls)', target: 'reply-from', requests: sequence, callsPerOp: 2, check: isContact },
-    { name: 'facade', target: 'service', requests: [{ method: 'POST', path: '/contacts/upsert', body: update }], check: (b) => (b?.action === 'updated' && b.contact?.type === 'contact' ? undefined : 'not an update') }
+    { name: 'facade', target: 'service', requests: [{ method: 'POST', path: '/contacts/upsert', body: update }], check: (b) => (b?.action === 'updated' && b.contact?.type === 'contact' ? undefined : 'not an update') },
+    { name: 'facade (traced)', target: 'service-traced', requests: [{ method: 'POST', path: '/contacts/upsert', body: update }], check: (b) => (b?.action === 'updated' && b.contact?.type === 'contact' ? undefined : 'not an update') }
   ]
 }
 
@@ -156,6 +161,18 @@ function resetPeakRss (pid: number): boolean {
 }
 
 const children: ChildProcess[] = []
+
+/** An OTLP/HTTP endpoint that answers every export with 200 and keeps nothing (the traced variant's collector). */
+async function startOtlpSink (): Promise<string> {
+  const sink = createHttpServer((req, res) => {
+    req.resume()
+    req.on('end', () => { res.writeHead(200, { 'content-type': 'application/json' }).end('{}') })
+  })
+  sink.listen(0, '127.0.0.1')
+  await once(sink, 'listening')
+  sink.unref()
+  return `http://127.0.0.1:${(sink.address() as { port: number }).port}`
+}
 
 /** Fork a TypeScript child (through tsx) that sends `{ ready: true, ... }` when it is up. */
 async function forkTs (file: string, env: Record<string, string>): Promise<{ child: ChildProcess, ready: any }> {
@@ -357,6 +374,13 @@ function targets (results: Array<{ scenario: Scenario, variants: VariantSummary[
   add('(steadier) passthrough GET CPU/req: reply-from ÷ passthrough ≥ 1.25', find('get-contact', 'passthrough')?.cpuAdvantageToReplyFrom, (x) => x >= 1.25, (x) => `${x.toFixed(2)}×`)
   add('(steadier) facade GET CPU/req: reply-from ÷ facade ≥ 1.0', find('get-contact', 'facade')?.cpuAdvantageToReplyFrom, (x) => x >= 1.0, (x) => `${x.toFixed(2)}×`)
   add('(steadier) facade search (16 KB) CPU/req: reply-from ÷ facade ≥ 0.8', find('search-10', 'facade')?.cpuAdvantageToReplyFrom, (x) => x >= 0.8, (x) => `${x.toFixed(2)}×`)
+  for (const sc of ['get-contact', 'upsert']) {
+    const on = find(sc, 'facade (traced)')
+    const off = find(sc, 'facade')
+    if (on?.ratioToReplyFrom != null && off?.ratioToReplyFrom != null) {
+      lines.push(`| ${sc}: tracing on ÷ off, throughput (reported, no target) | ${(on.ratioToReplyFrom / off.ratioToReplyFrom).toFixed(2)}× | — |`)
+    }
+  }
   const service = results.flatMap((r) => r.variants.filter((v) => v.target === 'service' || v.target === 'service-info'))
   add('peak RSS ≤ 150 MB (largest service figure)', Math.max(...service.map((v) => v.peakRssMb ?? 0)), (x) => x <= 150, (x) => `${x.toFixed(0)} MB`)
   add('zero errors', results.reduce((n, r) => n + r.variants.reduce((m, v) => m + v.errors, 0), 0), (x) => x === 0, (x) => String(x))
@@ -387,6 +411,11 @@ async function main (): Promise<number> {
   const service = await startService(upstreamOrigin, process.env.BENCH_LOG_LEVEL ?? 'warn', 'service')
   const needsInfo = scenarios.some((s) => s.variants.some((v) => v.target === 'service-info'))
   const serviceInfo = needsInfo ? await startService(upstreamOrigin, 'info', 'service-info') : undefined
+  // Tracing on (every request sampled), exporting by OTLP/HTTP to a sink in this process that answers 200 and drops the spans.
+  const needsTraced = scenarios.some((s) => s.variants.some((v) => v.target === 'service-traced'))
+  const otlpSink = needsTraced ? await startOtlpSink() : undefined
+  if (otlpSink) process.env.BENCH_TRACED_ENV = `OTEL_EXPORTER_OTLP_ENDPOINT=${otlpSink},OTEL_TRACES_SAMPLER=always_on`
+  const serviceTraced = needsTraced ? await startService(upstreamOrigin, process.env.BENCH_LOG_LEVEL ?? 'warn', 'service-traced', undefined, 'BENCH_TRACED_ENV') : undefined
   const serviceB = COMPARE !== undefined ? await startService(upstreamOrigin, process.env.BENCH_LOG_LEVEL ?? 'warn', 'service-b', join(COMPARE, 'src/server.js'), 'BENCH_COMPARE_ENV', process.env.BENCH_COMPARE_PLAIN === '1') : undefined
   loadChild = (await forkTs('load.ts', {})).child
 
@@ -395,9 +424,10 @@ async function main (): Promise<number> {
     'reply-from': `http://127.0.0.1:${baseline.ready.port}`,
     service: `http://127.0.0.1:${service.port}`,
     'service-info': serviceInfo ? `http://127.0.0.1:${serviceInfo.port}` : '',
+    'service-traced': serviceTraced ? `http://127.0.0.1:${serviceTraced.port}` : '',
     'service-b': serviceB ? `http://127.0.0.1:${serviceB.port}` : ''
   }
-  const pids: Partial<Record<Target, number>> = { 'reply-from': baseline.child.pid, service: service.child.pid, 'service-info': serviceInfo?.child.pid, 'service-b': serviceB?.child.pid }
+  const pids: Partial<Record<Target, number>> = { 'reply-from': baseline.child.pid, service: service.child.pid, 'service-info': serviceInfo?.child.pid, 'service-traced': serviceTraced?.child.pid, 'service-b': serviceB?.child.pid }
 
   const results: Array<{ scenario: Scenario, variants: VariantSummary[] }> = []
   const failures: string[] = []

@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import type { AppConfig } from './config.js'
+import type { Tracing } from './tracing.js'
 import { validatorCompiler } from './validation.js'
 import { logSerializers } from './logging.js'
 import { serializerController } from './serializer.js'
@@ -75,13 +76,13 @@ const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/
  * Fastify server options for this service (logger, request ids, limits). The entry and the tests
  * both build Fastify with these. `logger` may be false (tests) or pino options.
  */
-export function fastifyOptions (config: AppConfig, logger: FastifyServerOptions['logger'] = { level: config.logLevel }): FastifyServerOptions {
+export function fastifyOptions (config: AppConfig, logger: FastifyServerOptions['logger'] = { level: config.logLevel }, tracing?: Tracing): FastifyServerOptions {
   const trust = trustFunction(config.http.trustProxy)
   return {
     logger: logger === false || logger === undefined
       ? false
       // Requests are logged by route and a redacted query, never the raw URL (src/logging.ts).
-      : { ...(logger as object), serializers: logSerializers, redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'config.intercom.token', 'token'], censor: '[redacted]' } },
+      : { ...(logger as object), ...(tracing ? { mixin: tracing.logMixin } : {}), serializers: logSerializers, redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'config.intercom.token', 'token'], censor: '[redacted]' } },
     bodyLimit: config.http.bodyLimitBytes,
     // TRUST_PROXY: request.ip/protocol/host believe X-Forwarded-* only from these hops.
     ...(trust === undefined ? {} : { trustProxy: trust }),
@@ -103,8 +104,10 @@ export function fastifyOptions (config: AppConfig, logger: FastifyServerOptions[
   }
 }
 
-/** The app plugin. Options: `{ config }`. */
-export default fp<{ config: AppConfig }>(async function app (fastify: FastifyInstance, { config }) {
+/** The app plugin. Options: `{ config, tracing? }` (tracing: src/tracing.ts, when started). */
+export default fp<{ config: AppConfig, tracing?: Tracing }>(async function app (fastify: FastifyInstance, { config, tracing }) {
+  // Route spans first, so that every later hook and route runs inside the request's span.
+  if (tracing) await fastify.register(tracing.plugin)
   fastify.setValidatorCompiler(validatorCompiler(SHARED_SCHEMAS))
   for (const schema of SHARED_SCHEMAS) fastify.addSchema(schema)
   fastify.decorate('lifecycle', { shuttingDown: false })
@@ -124,6 +127,7 @@ export default fp<{ config: AppConfig }>(async function app (fastify: FastifyIns
   await fastify.register(swaggerPlugin, { publicBaseUrl: config.http.publicBaseUrl, trust: trustFunction(config.http.trustProxy) })
   await fastify.register(upstream, { config })
   await fastify.register(intercomVersion, { version: config.intercom.version })
+  if (tracing) fastify.intercom.tracer = tracing.calls
   await fastify.register(metricsPlugin)
   await fastify.register(deadline, { defaultMs: config.policy.requestDeadlineMs })
   await fastify.register(idempotency, { config })

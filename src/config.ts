@@ -113,6 +113,12 @@ export interface AppConfig {
   }
   readinessCacheMs: number
   sandboxSearchLagMs: number
+  /**
+   * OpenTelemetry traces wanted: an OTLP endpoint (`OTEL_EXPORTER_OTLP_ENDPOINT` or
+   * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) or `OTEL_TRACES_EXPORTER` is set, and neither
+   * `OTEL_SDK_DISABLED=true` nor `OTEL_TRACES_EXPORTER=none`. The SDK reads the rest of `OTEL_*` itself.
+   */
+  tracing: boolean
   /** Rate budget, retry policy and deadlines (src/upstream/budget/, src/upstream/retry/). Milliseconds. */
   policy: {
     retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number; maxTotalDelayMs: number }
@@ -201,6 +207,8 @@ export function loadConfig (env: Record<string, string | undefined>): AppConfig 
     },
     readinessCacheMs: parsed.READINESS_CACHE_MS,
     sandboxSearchLagMs: parsed.SANDBOX_SEARCH_LAG_MS,
+    tracing: env.OTEL_SDK_DISABLED !== 'true' && env.OTEL_TRACES_EXPORTER !== 'none' &&
+      Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_TRACES_EXPORTER),
     policy: {
       retry: {
         maxAttempts: parsed.RETRY_MAX_ATTEMPTS,

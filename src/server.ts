@@ -26,10 +26,13 @@ async function main (): Promise<void> {
     throw err
   }
 
+  // Traces only when an OTLP endpoint is set (OTEL_* variables, read by the OpenTelemetry SDK).
+  const tracing = config.tracing ? await (await import('./tracing.js')).startTracing() : undefined
+
   // Pretty output only on a terminal, and only where pino-pretty (a dev dependency) is installed.
   const pretty = process.stdout.isTTY && await hasPinoPretty()
   const logger = { level: config.logLevel, ...(pretty ? { transport: { target: 'pino-pretty' } } : {}) }
-  const fastify = Fastify(fastifyOptions(config, logger)).withTypeProvider<TypeBoxTypeProvider>()
+  const fastify = Fastify(fastifyOptions(config, logger, tracing)).withTypeProvider<TypeBoxTypeProvider>()
 
   let emulator: { url: string, token: string, close: () => Promise<void> } | undefined
   if (config.intercom.sandbox) {
@@ -41,7 +44,8 @@ async function main (): Promise<void> {
     fastify.log.info({ sandbox: false, intercom: config.intercom.baseUrl, version: config.intercom.version }, `Intercom facade talking to ${config.intercom.baseUrl} (Intercom-Version ${config.intercom.version})`)
   }
 
-  await fastify.register(app, { config })
+  if (tracing) fastify.log.info({ tracing: true, endpoint: process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT }, 'tracing on: OpenTelemetry spans exported by OTLP')
+  await fastify.register(app, { config, tracing })
 
   // Graceful shutdown (SIGTERM/SIGINT): /readyz answers 503 at once; after SHUTDOWN_DRAIN_DELAY_MS
   // (time for a load balancer to notice) the listener closes, so new connections are refused, while
@@ -59,6 +63,7 @@ async function main (): Promise<void> {
     await fastify.close()
     fastify.log.info('closed: in-flight requests done, upstream pool closed')
     await emulator?.close()
+    await tracing?.shutdown()
   })
 
   await fastify.listen({ host: config.http.host, port: config.http.port })

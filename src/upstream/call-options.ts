@@ -3,6 +3,9 @@
  * dispatch options carry it as `intercom`, set by the client (client.ts). Declared here once, on
  * undici's own `Dispatcher.DispatchOptions` type, so no layer needs a cast to read it.
  */
+import type { Dispatcher } from 'undici'
+import type { CallTrace } from './observer.js'
+
 /**
  * The caller's connection, as far as a waiting call needs it: a `net.Socket` (`request.raw.socket`)
  * fits. Listened to only while a call waits (for rate budget or a retry backoff), never on the fast path.
@@ -23,6 +26,8 @@ export interface IntercomCallOptions {
   deadlineAt?: number
   /** The caller's connection: when it closes while the call waits, the call is cancelled (`CallCancelledError`). */
   caller?: CallerConnection | null
+  /** The call's trace (src/tracing.ts), when tracing is on: told of queueing, attempts and retries. */
+  trace?: CallTrace
 }
 
 declare module 'undici' {

@@ -21,7 +21,7 @@ import type { Readable } from 'node:stream'
 import { Pool, type Dispatcher } from 'undici'
 import { CallCancelledError, classifyNetworkError, UpstreamHttpError, UpstreamNetworkError, type CallInfo } from './errors.js'
 import { toQueryString } from './path.js'
-import { Observers, type UpstreamObserver } from './observer.js'
+import { Observers, type CallTrace, type CallTracer, type UpstreamObserver } from './observer.js'
 import type { CallerConnection } from './call-options.js'
 import { AnswerHandler, type CollectedAnswer } from './answer-handler.js'
 import type { ForwardAnswer, ForwardHandler } from './forward-handler.js'
@@ -133,6 +133,11 @@ export function looksLikeJsonContainer (bytes: Buffer): boolean {
   return (first === OPEN_BRACE && last === CLOSE_BRACE) || (first === OPEN_BRACKET && last === CLOSE_BRACKET)
 }
 
+/** A header's value when it is one string. */
+function headerString (v: string | string[] | undefined): string | undefined {
+  return typeof v === 'string' ? v : undefined
+}
+
 /** The shared, pooled Intercom client. */
 export class IntercomClient {
   readonly origin: string
@@ -141,6 +146,8 @@ export class IntercomClient {
   readonly observers = new Observers()
   /** The rate budget and retry limits, when configured (its `budget.store.mode` is 'redis' or 'local'). */
   readonly policy: ClientPolicy | undefined
+  /** Per-call spans (src/tracing.ts), set when tracing is on; undefined costs one check per call. */
+  tracer: CallTracer | undefined
   private readonly pool: Pool
   private readonly dispatcher: Dispatcher
   private readonly authorization: string
@@ -193,7 +200,7 @@ export class IntercomClient {
   }
 
   /** Report a call that got no usable answer, and answer the typed error. */
-  private failed (err: unknown, info: CallInfo, started: number, version: string | undefined): Error {
+  private failed (err: unknown, info: CallInfo, started: number, version: string | undefined, trace: CallTrace | undefined): Error {
     const typed = classifyNetworkError(err, info)
     let errorKind: string | undefined
     if (typed instanceof UpstreamNetworkError) errorKind = typed.kind
@@ -201,6 +208,7 @@ export class IntercomClient {
       errorKind = 'cancelled'
       this.observers.onCancel({ operationId: info.operationId, method: info.method })
     }
+    trace?.end(null, undefined, errorKind ?? (typed as { code?: string }).code ?? typed.name)
     this.observers.onCall({ operationId: info.operationId, method: info.method, version, status: null, errorKind, durationMs: performance.now() - started })
     return typed
   }
@@ -218,6 +226,7 @@ export class IntercomClient {
       headers['content-type'] = 'application/json'
     }
     const started = performance.now()
+    const trace = this.tracer?.startCall({ operationId: call.operationId, method: call.method, path: call.path, origin: this.origin })
     const handler = new AnswerHandler(this.maxAnswerBytes)
     let res: CollectedAnswer
     try {
@@ -227,13 +236,14 @@ export class IntercomClient {
         path: call.path + toQueryString(call.query),
         headers,
         body,
-        intercom: { operationId: call.operationId, deadlineAt: ctx.deadlineAt, workspace: this.workspace, caller: ctx.raw?.socket }
+        intercom: { operationId: call.operationId, deadlineAt: ctx.deadlineAt, workspace: this.workspace, caller: ctx.raw?.socket, trace }
       }, handler)
       res = await handler.answer
     } catch (err) {
-      throw this.failed(err, info, started, headers['intercom-version'])
+      throw this.failed(err, info, started, headers['intercom-version'], trace)
     }
     const durationMs = performance.now() - started
+    if (trace !== undefined) trace.end(res.statusCode, headerString(res.headers['x-request-id']))
     this.observers.onCall({ operationId: call.operationId, method: call.method, version: headers['intercom-version'], status: res.statusCode, durationMs })
     ctx.log?.debug({ upstream: { operationId: call.operationId, method: call.method, path: call.path, status: res.statusCode, ms: Math.round(durationMs) } }, 'intercom call')
     return res
@@ -302,21 +312,23 @@ export class IntercomClient {
   async forwardWith (ctx: CallContext, call: ForwardCall, handler: ForwardHandler): Promise<ForwardAnswer> {
     const started = performance.now()
     const headers = { ...call.headers, ...this.baseHeaders(ctx) }
+    const trace = this.tracer?.startCall({ operationId: 'passthrough', method: call.method, path: call.path, origin: this.origin })
     this.dispatcher.dispatch({
       origin: this.origin,
       method: call.method as Dispatcher.HttpMethod,
       path: call.path,
       headers,
       body: call.body,
-      intercom: { operationId: 'passthrough', deadlineAt: ctx.deadlineAt, workspace: this.workspace, caller: ctx.raw?.socket }
+      intercom: { operationId: 'passthrough', deadlineAt: ctx.deadlineAt, workspace: this.workspace, caller: ctx.raw?.socket, trace }
     }, handler)
     try {
       const answer = await handler.answer
+      if (trace !== undefined) trace.end(answer.statusCode, headerString(answer.headers['x-request-id']))
       // Reported at Intercom's answer headers (a large body streams on to the caller afterwards).
       this.observers.onCall({ operationId: 'passthrough', method: call.method, version: headers['intercom-version'], status: answer.statusCode, durationMs: performance.now() - started })
       return answer
     } catch (err) {
-      throw this.failed(err, { operationId: 'passthrough', method: call.method, path: call.path }, started, headers['intercom-version'])
+      throw this.failed(err, { operationId: 'passthrough', method: call.method, path: call.path }, started, headers['intercom-version'], trace)
     }
   }
 

@@ -21,6 +21,30 @@ export interface UpstreamObserver {
   onCancel?: (e: { operationId: string, method: string }) => void
 }
 
+/**
+ * Per-call tracing (src/tracing.ts implements it with OpenTelemetry; none is set when tracing is
+ * off, so an untraced call costs one `undefined` check). The client starts one trace per call and
+ * hands it to the policy, which reports the call's queueing, attempts and retries to it.
+ */
+export interface CallTracer {
+  /** A call starts; `path` is the concrete path sent (a tracer must never record it: ids, emails). */
+  startCall: (e: { operationId: string, method: string, path: string, origin: string }) => CallTrace
+}
+
+/** One call's trace. Times are now; `waitedMs` and `delayMs` in milliseconds. */
+export interface CallTrace {
+  /** The call waited `waitedMs` in the rate-budget queue before an attempt. */
+  queued: (waitedMs: number) => void
+  /** Attempt `attempt` (1-based) is being sent. */
+  attemptStart: (attempt: number) => void
+  /** The current attempt got answer headers with `status`, or failed with `errorCode` (no answer). */
+  attemptEnd: (status: number | null, errorCode?: string) => void
+  /** The attempt that just failed will be sent again after `delayMs`, for `reason`. */
+  retry: (reason: string, attempt: number, delayMs: number) => void
+  /** The call ended: Intercom's final status (null: none), its request id, or the error kind. */
+  end: (status: number | null, requestId?: string, errorKind?: string) => void
+}
+
 /** A fan-out list of observers that is itself an observer. */
 export class Observers implements Required<UpstreamObserver> {
   private readonly list: UpstreamObserver[] = []

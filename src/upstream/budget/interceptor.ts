@@ -64,6 +64,7 @@ class BudgetHandler implements Dispatcher.DispatchHandler, Dispatcher.DispatchCo
     const caller = this.opts.intercom?.caller
     if (caller != null) this.listen(caller)
     let ticket: string
+    const queuedAt = Date.now()
     try {
       ticket = await this.budget.acquire(this.workspace, this.opts.intercom?.deadlineAt, () => (this.waitAbort ??= new AbortController()).signal)
     } catch (err) {
@@ -76,6 +77,7 @@ class BudgetHandler implements Dispatcher.DispatchHandler, Dispatcher.DispatchCo
       this.budget.release(this.workspace, ticket)
       return
     }
+    this.opts.intercom?.trace?.queued(Date.now() - queuedAt)
     this.ticket = ticket
     this.send()
   }

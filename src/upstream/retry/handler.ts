@@ -118,6 +118,7 @@ export class RetryHandler implements Dispatcher.DispatchHandler, Dispatcher.Disp
   private sendAttempt (): void {
     this.backoffTimer = undefined
     this.attempt += 1
+    this.opts.intercom?.trace?.attemptStart(this.attempt)
     try {
       this.dispatch(this.opts, this)
     } catch (err) {
@@ -182,6 +183,7 @@ export class RetryHandler implements Dispatcher.DispatchHandler, Dispatcher.Disp
     }
     this.totalDelayMs += d.delayMs
     this.policy.observer?.onRetry?.({ operationId: this.operationId, method: this.method, reason: d.reason, attempt: this.attempt, delayMs: d.delayMs })
+    this.opts.intercom?.trace?.retry(d.reason, this.attempt, d.delayMs)
     this.backoffTimer = this.timers.setTimeout(() => {
       this.unlisten()
       this.sendAttempt()
@@ -227,6 +229,7 @@ export class RetryHandler implements Dispatcher.DispatchHandler, Dispatcher.Disp
 
   onResponseStart (_controller: Dispatcher.DispatchController, statusCode: number, headers: Headers, statusMessage?: string): void {
     if (this.done) return
+    this.opts.intercom?.trace?.attemptEnd(statusCode)
     this.maybeSent = statusCode !== 429 // a 429 was refused before Intercom acted on it
     if (statusCode >= 400 && !this.isAborted) {
       this.pending = this.retry({ type: 'status', status: statusCode, headers }, this)
@@ -263,6 +266,7 @@ export class RetryHandler implements Dispatcher.DispatchHandler, Dispatcher.Disp
     this.attemptController = undefined
     this.keeping = undefined
     if (this.done) return
+    this.opts.intercom?.trace?.attemptEnd(null, (err as { code?: string }).code ?? err.name)
     const sent = wasWritten(err)
     if (sent) this.maybeSent = true
     if (this.deadlinePassed) {
