@@ -81,6 +81,7 @@ export class DeliveryLoops {
   private readonly now: () => number
   private readonly random: () => number
   private killed = false
+  private stopped: Promise<void> | undefined
 
   constructor (private readonly opts: DeliveryOptions) {
     this.owner = opts.owner ?? randomUUID()
@@ -108,6 +109,11 @@ export class DeliveryLoops {
 
   /** Stop the loops (an attempt in flight is abandoned, not acknowledged: it is delivered again later) and release the leases. */
   async stop (): Promise<void> {
+    this.stopped ??= this.shutdown()
+    return this.stopped
+  }
+
+  private async shutdown (): Promise<void> {
     this.stopping.abort()
     for (const lane of this.lanes) lane.held?.abort()
     await Promise.all(this.lanes.map((l) => l.done))

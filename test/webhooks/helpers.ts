@@ -44,6 +44,8 @@ export interface Subscriber {
   /** Requests whose Standard Webhooks signature did not verify. */
   badSignatures: number
   fail: ((n: number) => number | undefined) | undefined
+  /** Awaited before answering attempt `n` (a subscriber slow to answer); an attempt whose connection closed meanwhile is not recorded. */
+  hold: ((n: number) => Promise<void>) | undefined
   close: () => Promise<void>
   waitFor: (n: number, timeoutMs?: number) => Promise<void>
 }
@@ -62,6 +64,7 @@ export async function startSubscriber (secret = SUBSCRIBER_SECRET): Promise<Subs
     attempts: 0,
     badSignatures: 0,
     fail: undefined,
+    hold: undefined,
     close: async () => {},
     waitFor: async (n, timeoutMs = 10_000) => {
       const until = Date.now() + timeoutMs
@@ -74,6 +77,9 @@ export async function startSubscriber (secret = SUBSCRIBER_SECRET): Promise<Subs
   const server: Server = createServer((req, res) => {
     readBody(req).then((text) => {
       const n = ++sub.attempts
+      return Promise.resolve(sub.hold?.(n)).then(() => ({ text, n }))
+    }).then(({ text, n }) => {
+      if (res.destroyed || req.socket.destroyed) return
       const status = sub.fail?.(n)
       if (status !== undefined) { res.writeHead(status).end(); return }
       let body: Record<string, unknown>
