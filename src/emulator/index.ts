@@ -25,6 +25,7 @@ import { seedStore } from './seed.js'
 import { describeValidationErrors, loadSpec } from './spec.js'
 import { exampleResponse, type ExampleResponse } from '../intercom-spec/examples.js'
 import { EmulatorStore } from './store.js'
+import type { WebhookEmitter } from './webhooks.js'
 
 export { EmulatorStore } from './store.js'
 export type { FaultSpec } from './faults.js'
@@ -61,6 +62,8 @@ export interface EmulatorOptions {
    * Default: unlimited. Set it for long-running sandboxes and benchmarks.
    */
   maxRecords?: number
+  /** Send Intercom-style webhook notifications for writes through this emitter (src/emulator/webhooks.ts). */
+  webhooks?: WebhookEmitter
 }
 
 /** One request as the emulator received it. */
@@ -336,6 +339,7 @@ export async function buildEmulatorApp (options: EmulatorOptions & { token: stri
     }
   }
 
+  options.webhooks?.attach(app, spec.match, store)
   app.all('*', handle)
   app.setNotFoundHandler(handle)
   app.setErrorHandler((err: { statusCode?: number; message?: string }, request, reply) => {
