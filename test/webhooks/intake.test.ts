@@ -134,3 +134,9 @@ test('GET /webhooks/events pages with after=<next_cursor> and filters by topic p
   t.same(conv.data.map((e: { topic: string }) => e.topic), ['conversation.user.created', 'conversation.admin.replied', 'conversation.admin.closed'])
   t.equal((await a.inject({ url: '/webhooks/events?after=nope', headers: { 'x-api-key': KEY } })).statusCode, 400)
 })
+
+test('/readyz says whether the webhook store is durable', async (t) => {
+  const a = await app(t)
+  const res = await a.inject({ url: '/readyz' })
+  t.same(JSON.parse(res.body).checks.webhooks, { store: 'memory', durable: false, subscribers: 0, intake: 'open' })
+})

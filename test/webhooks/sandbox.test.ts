@@ -3,7 +3,7 @@
  * intake (src/emulator/webhooks.ts), stored, and delivered to a subscriber: an upsert through the
  * facade reaches the subscriber as `contact.user.created`. Also the topic of each emulated write.
  */
-import { test } from 'tap'
+import { test, type Test } from 'tap'
 import Fastify from 'fastify'
 import app, { fastifyOptions } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
@@ -11,7 +11,7 @@ import { startEmulator } from '../../src/emulator/index.js'
 import { WebhookEmitter, sandboxEmitter } from '../../src/emulator/webhooks.js'
 import { FAST_RETRIES, startSubscriber, subscriptionsEnv } from './helpers.js'
 
-async function sandbox (t: Parameters<typeof test>[1] extends (t: infer T) => unknown ? T : never, topics: string[]) {
+async function sandbox (t: Test, topics: string[]) {
   const sub = await startSubscriber()
   t.teardown(() => sub.close())
   const emitter = sandboxEmitter(undefined)
