@@ -111,7 +111,7 @@ const operate: FastifyPluginAsyncTypebox = async function (fastify) {
     schema: {
       tags: ['webhooks'],
       summary: 'Stored Intercom notifications',
-      description: 'The notifications stored (oldest first, within WEBHOOK_RETENTION_MS), optionally of one topic pattern. Page on with `after=<next_cursor>`. With a topic filter on Redis, `total_count` is null and a page may be short with a next_cursor (at most 10 000 are scanned per call).',
+      description: 'The Intercom notifications stored (oldest first, within WEBHOOK_RETENTION_MS), optionally of one topic pattern. Page on with `after=<next_cursor>`. With a topic filter on Redis, `total_count` is null and a page may be short with a next_cursor (at most 10 000 are scanned per call).',
       querystring: WebhookEventQuerySchema,
       response: { 200: WebhookEventListSchema }
     }
