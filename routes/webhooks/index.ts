@@ -53,6 +53,8 @@ const intake: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = async function (
   const { store, metrics } = fastify.webhooks
 
   fastify.post('/intercom', {
+    // Intercom posts often: no per-request info lines (refusals are logged at warn).
+    logLevel: 'warn',
     schema: {
       tags: ['webhooks'],
       summary: 'Intercom webhook notifications (for Intercom)',
@@ -74,7 +76,7 @@ const intake: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = async function (
     const verdict = verifyIntercomSignature(raw, request.headers['x-hub-signature'], opts.clientSecret)
     if (verdict !== 'ok') {
       metrics.rejected.inc({ reason: `${verdict}_signature` })
-      request.log.info({ webhook: `${verdict}_signature` }, 'webhook notification refused')
+      request.log.warn({ webhook: `${verdict}_signature` }, 'webhook notification refused: bad X-Hub-Signature')
       return sendProblem(reply.header('www-authenticate', 'HMAC-SHA1 header="X-Hub-Signature"'), build(request, 401, verdict === 'missing' ? 'WEBHOOK_SIGNATURE_MISSING' : 'WEBHOOK_SIGNATURE_INVALID',
         verdict === 'missing' ? 'X-Hub-Signature is required: sha1=<HMAC-SHA1 of the raw body with the client secret>.' : 'X-Hub-Signature does not match the body.'))
     }

@@ -170,16 +170,21 @@ export class DeliveryLoops {
           continue
         }
         const events = await store.read(name, this.owner, this.opts.batch ?? 50, this.opts.blockMs ?? 1_000)
+        // Acknowledged once per batch (one round trip): a replica dying mid-batch leaves the
+        // delivered part unacknowledged, so it is delivered again (at least once).
+        const done: StoredEvent[] = []
         for (const event of events) {
           if (signal.aborted) break
-          if (lane.match(event.topic)) {
-            const finished = await this.deliver(lane, event, undefined, signal)
-            if (!finished) break
-          }
-          await store.ack(name, event)
+          if (lane.match(event.topic) && !await this.deliver(lane, event, undefined, signal)) break
+          done.push(event)
         }
+        if (done.length > 0) await store.ack(name, done)
+        // An interrupted batch: take the lease again, which re-reads what is unacknowledged.
+        if (done.length < events.length) drop()
       } catch (err) {
         if (this.stopping.signal.aborted) break
+        // Re-take the lease (and with it re-read what this replica left unacknowledged).
+        drop()
         this.opts.log?.error({ err, subscriber: name }, 'webhook delivery loop failed; retrying in 1 s')
         await this.pause(1_000, this.stopping.signal)
       }

@@ -79,6 +79,9 @@ export class RedisWebhookStore implements WebhookStore {
   private readonly p: string
   private readonly now: () => number
   private closed = false
+  /** Subscribers whose own unacknowledged reads are known to be none (reset by claim). */
+  private readonly noOwnPending = new Set<string>()
+  private keysCache: { keys: string[], at: number } | undefined
 
   constructor (private readonly opts: RedisStoreOptions) {
     this.p = `${opts.keyPrefix}webhooks:`
@@ -113,8 +116,11 @@ export class RedisWebhookStore implements WebhookStore {
     return cursor === null ? { duplicate: true, cursor: null } : { duplicate: false, cursor }
   }
 
-  private async streamKeys (): Promise<string[]> {
-    return (await this.redis.smembers(`${this.p}streams`)).sort()
+  private async streamKeys (maxAgeMs = 0): Promise<string[]> {
+    if (this.keysCache !== undefined && maxAgeMs > 0 && Date.now() - this.keysCache.at < maxAgeMs) return this.keysCache.keys
+    const keys = (await this.redis.smembers(`${this.p}streams`)).sort()
+    this.keysCache = { keys, at: Date.now() }
+    return keys
   }
 
   async list (query: { after?: string, limit: number, match?: (topic: string) => boolean }): Promise<EventPage> {
@@ -177,6 +183,7 @@ export class RedisWebhookStore implements WebhookStore {
   }
 
   async claim (subscriber: string, owner: string): Promise<void> {
+    this.noOwnPending.delete(subscriber)
     for (const key of await this.streamKeys()) {
       let start = '0-0'
       do {
@@ -216,16 +223,21 @@ export class RedisWebhookStore implements WebhookStore {
   }
 
   async read (subscriber: string, owner: string, count: number, blockMs: number): Promise<StoredEvent[]> {
-    const keys = await this.streamKeys()
+    // A new workspace's stream is seen within a second.
+    const keys = await this.streamKeys(1_000)
     if (keys.length === 0) {
+      this.keysCache = undefined
       await new Promise((resolve) => setTimeout(resolve, Math.min(blockMs, 100)))
       return []
     }
     try {
-      const own = this.events(await this.redis.xreadgroup('GROUP', subscriber, owner, 'COUNT', count, 'STREAMS', ...keys, ...keys.map(() => '0')) as StreamReply)
-      // Entries trimmed away while unacknowledged: nothing left to deliver.
-      for (const g of own.gone) await this.redis.xack(g.key, subscriber, g.id)
-      if (own.events.length > 0) return own.events
+      if (!this.noOwnPending.has(subscriber)) {
+        const own = this.events(await this.redis.xreadgroup('GROUP', subscriber, owner, 'COUNT', count, 'STREAMS', ...keys, ...keys.map(() => '0')) as StreamReply)
+        // Entries trimmed away while unacknowledged: nothing left to deliver.
+        for (const g of own.gone) await this.redis.xack(g.key, subscriber, g.id)
+        if (own.events.length > 0) return own.events
+        this.noOwnPending.add(subscriber)
+      }
       if (this.closed) return []
       const fresh = await this.blocker(subscriber, blockMs).xreadgroup('GROUP', subscriber, owner, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', ...keys, ...keys.map(() => '>')) as StreamReply
       return this.events(fresh).events
@@ -238,8 +250,13 @@ export class RedisWebhookStore implements WebhookStore {
     }
   }
 
-  async ack (subscriber: string, event: StoredEvent): Promise<void> {
-    await this.redis.xack(this.streamKey(event.workspace), subscriber, event.cursor)
+  async ack (subscriber: string, events: StoredEvent[]): Promise<void> {
+    const byStream = new Map<string, string[]>()
+    for (const e of events) {
+      const key = this.streamKey(e.workspace)
+      byStream.set(key, [...(byStream.get(key) ?? []), e.cursor])
+    }
+    await Promise.all([...byStream].map(([key, ids]) => this.redis.xack(key, subscriber, ...ids)))
   }
 
   async putDelivery (record: DeliveryRecord): Promise<void> {

@@ -68,8 +68,8 @@ export interface WebhookStore {
   claim (subscriber: string, owner: string): Promise<void>
   /** The owner's unacknowledged events first, else new ones, waiting up to `blockMs` for one; oldest first. */
   read (subscriber: string, owner: string, count: number, blockMs: number): Promise<StoredEvent[]>
-  /** Done with an event for a subscriber (delivered, dead-lettered or not matching). */
-  ack (subscriber: string, event: StoredEvent): Promise<void>
+  /** Done with these events for a subscriber (delivered, dead-lettered or not matching); one round trip. */
+  ack (subscriber: string, events: StoredEvent[]): Promise<void>
   putDelivery (record: DeliveryRecord): Promise<void>
   getDelivery (id: string): Promise<DeliveryRecord | undefined>
   /** Delivery records, most recently updated first. */
@@ -200,11 +200,13 @@ export class MemoryWebhookStore implements WebhookStore {
     return batch
   }
 
-  async ack (subscriber: string, event: StoredEvent): Promise<void> {
+  async ack (subscriber: string, events: StoredEvent[]): Promise<void> {
     const pos = this.positions.get(subscriber)
     if (pos === undefined) return
-    const i = pos.pending.findIndex((e) => e.cursor === event.cursor && e.workspace === event.workspace)
-    if (i !== -1) pos.pending.splice(i, 1)
+    for (const event of events) {
+      const i = pos.pending.findIndex((e) => e.cursor === event.cursor && e.workspace === event.workspace)
+      if (i !== -1) pos.pending.splice(i, 1)
+    }
   }
 
   async putDelivery (record: DeliveryRecord): Promise<void> {
