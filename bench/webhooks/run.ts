@@ -123,6 +123,33 @@ async function startService (env: Record<string, string>): Promise<{ url: string
   throw new Error('service did not start')
 }
 
+/** Per subscriber, the notification ids still waiting in its consumer group (read and unacknowledged, or not read yet). */
+async function backlog (store: { url: string }, prefix: string, groups: string[]): Promise<Map<string, Set<string>>> {
+  const { Redis } = await import('ioredis')
+  const r = new Redis(store.url)
+  const out = new Map<string, Set<string>>()
+  try {
+    const key = `${prefix}webhooks:events:bench01`
+    const info = await r.xinfo('GROUPS', key) as unknown[][]
+    for (const g of info) {
+      const f: Record<string, unknown> = {}
+      for (let i = 0; i + 1 < g.length; i += 2) f[String(g[i])] = g[i + 1]
+      const name = String(f.name)
+      if (!groups.includes(name)) continue
+      const ids = new Set<string>()
+      const idOf = (entry: [string, string[]]): string => entry[1][entry[1].indexOf('n') + 1]
+      for (const e of await r.xrange(key, `(${String(f['last-delivered-id'])}`, '+') as Array<[string, string[]]>) ids.add(idOf(e))
+      for (const [entryId] of await r.xpending(key, name, '-', '+', 100_000) as Array<[string]>) {
+        for (const e of await r.xrange(key, entryId, entryId) as Array<[string, string[]]>) ids.add(idOf(e))
+      }
+      out.set(name, ids)
+    }
+  } finally {
+    await r.quit()
+  }
+  return out
+}
+
 function envelope (i: number, run: string): { id: string, body: string } {
   const now = Math.floor(Date.now() / 1000)
   const id = `notif_${run}_${i}`
@@ -249,12 +276,16 @@ async function deliveryPhase (store: Awaited<ReturnType<typeof redis>>): Promise
     const drainStart = performance.now()
     while (performance.now() - drainStart < DRAIN_TIMEOUT_MS && subs.some((s) => [...acked].some((id) => !s.got.has(id)))) await sleep(200)
     await sleep(500)
+    const queued = await backlog(store, `${store.prefix}delivery:`, subs.map((s) => s.name))
     ackMs.sort((a, b) => a - b)
     const perSub = Object.fromEntries(subs.map((s) => {
       const lags = [...acked].filter((id) => s.firstAt.has(id)).map((id) => (s.firstAt.get(id) as number) - (sentAt.get(id) as number)).sort((a, b) => a - b)
       return [s.name, {
         received: [...acked].filter((id) => s.got.has(id)).length,
-        lost: [...acked].filter((id) => !s.got.has(id)).length,
+        // Not received by the end of the drain window but still in the store, waiting for this subscriber.
+        still_queued: [...acked].filter((id) => !s.got.has(id) && queued.get(s.name)?.has(id)).length,
+        // Acknowledged by the intake, never received, and no longer queued for this subscriber.
+        lost: [...acked].filter((id) => !s.got.has(id) && !queued.get(s.name)?.has(id)).length,
         delivered_twice: [...s.got.values()].filter((n) => n > 1).length,
         attempts: s.attempts,
         refused_503: s.refused,
@@ -275,6 +306,7 @@ async function deliveryPhase (store: Awaited<ReturnType<typeof redis>>): Promise
       ack_p99_ms: round(percentile(ackMs, 0.99), 2),
       subscribers: perSub,
       lost_total: Object.values(perSub).reduce((n, s) => n + s.lost, 0),
+      still_queued_total: Object.values(perSub).reduce((n, s) => n + s.still_queued, 0),
       delivered_twice_to_healthy: perSub.a.delivered_twice + perSub.b.delivered_twice
     }
   } finally {
@@ -295,11 +327,11 @@ try {
   console.log(`store: ${store.kind}; load average ${result.load_average_1m}`)
   console.log(`(1) intake, ${intake.concurrency} callers, ${intake.seconds} s: ${intake.throughput_per_s} notifications/s, ack p50 ${intake.ack_p50_ms} ms, p99 ${intake.ack_p99_ms} ms, failed ${intake.failed}`)
   console.log(`(2) ${RATE}/s for ${SECONDS} s: acked ${delivery.acked}/${delivery.sent}, ack p50 ${delivery.ack_p50_ms} ms, p99 ${delivery.ack_p99_ms} ms`)
-  console.log('    subscriber  received  lost  twice  attempts  503s  lag p50 ms  lag p99 ms  lag max ms')
+  console.log('    subscriber  received  queued  lost  twice  attempts  503s  lag p50 ms  lag p99 ms  lag max ms')
   for (const [name, s] of Object.entries(delivery.subscribers as Record<string, Record<string, number>>)) {
-    console.log(`    ${name.padEnd(10)}  ${String(s.received).padStart(8)}  ${String(s.lost).padStart(4)}  ${String(s.delivered_twice).padStart(5)}  ${String(s.attempts).padStart(8)}  ${String(s.refused_503).padStart(4)}  ${String(s.lag_p50_ms).padStart(10)}  ${String(s.lag_p99_ms).padStart(10)}  ${String(s.lag_max_ms).padStart(10)}`)
+    console.log(`    ${name.padEnd(10)}  ${String(s.received).padStart(8)}  ${String(s.still_queued).padStart(6)}  ${String(s.lost).padStart(4)}  ${String(s.delivered_twice).padStart(5)}  ${String(s.attempts).padStart(8)}  ${String(s.refused_503).padStart(4)}  ${String(s.lag_p50_ms).padStart(10)}  ${String(s.lag_p99_ms).padStart(10)}  ${String(s.lag_max_ms).padStart(10)}`)
   }
-  console.log(`    lost (all subscribers): ${delivery.lost_total}; delivered twice to a healthy subscriber: ${delivery.delivered_twice_to_healthy}`)
+  console.log(`    lost (all subscribers): ${delivery.lost_total}; still queued at the end of the ${DRAIN_TIMEOUT_MS / 1000} s drain window: ${delivery.still_queued_total}; delivered twice to a healthy subscriber: ${delivery.delivered_twice_to_healthy}`)
 } finally {
   await store.stop()
 }
