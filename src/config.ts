@@ -265,6 +265,7 @@ export function parseSubscriptions (value: string | undefined): WebhookSubscript
     if (typeof url !== 'string' || !/^https?:\/\/[^/?#]+/.test(url)) throw bad(`${where} (${name}): url must be an http(s) URL`)
     if (!Array.isArray(topics) || topics.length === 0 || !topics.every((t) => typeof t === 'string' && /^[a-z0-9_.*]+$/.test(t))) throw bad(`${where} (${name}): topics must be a non-empty array of topics such as "conversation.*"`)
     if (typeof secret !== 'string' || secret.length < 16) throw bad(`${where} (${name}): secret must be a string of at least 16 characters (e.g. whsec_<base64>)`)
+    if (secret.startsWith('whsec_') && (!/^whsec_[A-Za-z0-9+/]+={0,2}$/.test(secret) || Buffer.from(secret.slice(6), 'base64').length < 16)) throw bad(`${where} (${name}): a whsec_ secret must be whsec_ followed by the base64 of at least 16 bytes`)
     return { name, url, topics: topics as string[], secret }
   })
 }

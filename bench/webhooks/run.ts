@@ -45,6 +45,17 @@ async function freePort (): Promise<number> {
   })
 }
 
+/** CPU time (user + system, ms) a child process has used so far, from /proc (Linux). */
+async function cpuMs (pid: number | undefined): Promise<number> {
+  const { readFile } = await import('node:fs/promises')
+  try {
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * 10
+  } catch {
+    return NaN
+  }
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 function percentile (sorted: number[], p: number): number {
@@ -179,6 +190,7 @@ async function intakePhase (store: Awaited<ReturnType<typeof redis>>): Promise<R
     const latencies: number[] = []
     let failed = 0
     let next = 0
+    const cpu0 = await cpuMs(service.child.pid)
     const until = performance.now() + INTAKE_SECONDS * 1000
     const t0 = performance.now()
     await Promise.all(Array.from({ length: INTAKE_CONCURRENCY }, async () => {
@@ -189,8 +201,10 @@ async function intakePhase (store: Awaited<ReturnType<typeof redis>>): Promise<R
       }
     }))
     const elapsed = (performance.now() - t0) / 1000
+    const cpu = await cpuMs(service.child.pid) - cpu0
     latencies.sort((a, b) => a - b)
     return {
+      service_cpu_us_per_notification: Math.round((cpu * 1000) / latencies.length),
       concurrency: INTAKE_CONCURRENCY,
       seconds: round(elapsed, 2),
       accepted: latencies.length,
@@ -259,6 +273,7 @@ async function deliveryPhase (store: Awaited<ReturnType<typeof redis>>): Promise
   let failed = 0
   try {
     const total = RATE * SECONDS
+    const cpu0 = await cpuMs(service.child.pid)
     const t0 = performance.now()
     const inflight: Array<Promise<void>> = []
     for (let i = 0; i < total; i++) {
@@ -276,6 +291,7 @@ async function deliveryPhase (store: Awaited<ReturnType<typeof redis>>): Promise
     const drainStart = performance.now()
     while (performance.now() - drainStart < DRAIN_TIMEOUT_MS && subs.some((s) => [...acked].some((id) => !s.got.has(id)))) await sleep(200)
     await sleep(500)
+    const cpu = await cpuMs(service.child.pid) - cpu0
     const queued = await backlog(store, `${store.prefix}delivery:`, subs.map((s) => s.name))
     ackMs.sort((a, b) => a - b)
     const perSub = Object.fromEntries(subs.map((s) => {
@@ -296,6 +312,8 @@ async function deliveryPhase (store: Awaited<ReturnType<typeof redis>>): Promise
       }]
     }))
     return {
+      // Intake plus three deliveries (and the flaky one's retries), until the end of the drain window.
+      service_cpu_us_per_notification: Math.round((cpu * 1000) / acked.size),
       rate_per_s: RATE,
       seconds: SECONDS,
       sent: total,
@@ -325,7 +343,7 @@ try {
   await mkdir(join(ROOT, 'bench/results'), { recursive: true })
   await writeFile(join(ROOT, 'bench/results/webhooks.json'), `${JSON.stringify(result, null, 2)}\n`)
   console.log(`store: ${store.kind}; load average ${result.load_average_1m}`)
-  console.log(`(1) intake, ${intake.concurrency} callers, ${intake.seconds} s: ${intake.throughput_per_s} notifications/s, ack p50 ${intake.ack_p50_ms} ms, p99 ${intake.ack_p99_ms} ms, failed ${intake.failed}`)
+  console.log(`(1) intake, ${intake.concurrency} callers, ${intake.seconds} s: ${intake.throughput_per_s} notifications/s, ack p50 ${intake.ack_p50_ms} ms, p99 ${intake.ack_p99_ms} ms, failed ${intake.failed}; service CPU ${intake.service_cpu_us_per_notification} us per notification`)
   console.log(`(2) ${RATE}/s for ${SECONDS} s: acked ${delivery.acked}/${delivery.sent}, ack p50 ${delivery.ack_p50_ms} ms, p99 ${delivery.ack_p99_ms} ms`)
   console.log('    subscriber  received  queued  lost  twice  attempts  503s  lag p50 ms  lag p99 ms  lag max ms')
   for (const [name, s] of Object.entries(delivery.subscribers as Record<string, Record<string, number>>)) {

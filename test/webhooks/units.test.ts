@@ -31,6 +31,7 @@ test('WEBHOOK_SUBSCRIPTIONS: JSON or a file; bad entries named, secrets never pr
   try { parseSubscriptions(JSON.stringify([{ ...SUB, secret: 'short-secret' }])) } catch (err) { message = (err as Error).message }
   t.match(message, /secret must be a string of at least 16 characters/)
   t.notMatch(message, /short-secret/, 'the secret is not printed')
+  t.throws(() => parseSubscriptions(JSON.stringify([{ ...SUB, secret: 'whsec_not*base64*at*all' }])), { message: /whsec_ followed by the base64 of at least 16 bytes/ })
   t.throws(() => loadConfig({ WEBHOOK_SUBSCRIPTIONS: '[1]' }), ConfigError)
   const c = loadConfig({ INTERCOM_CLIENT_SECRET: 's3cret', WEBHOOK_MAX_ATTEMPTS: '3' })
   t.equal(c.webhooks.clientSecret, 's3cret')
