@@ -51,6 +51,7 @@ import eventsRoutes from '../routes/events/index.js'
 import operationsRoutes from '../routes/intercom-operations/index.js'
 import { OperationListSchema, OperationSchema } from '../schemas/operations.js'
 import healthRoutes from '../routes/health/index.js'
+import webhooks from './webhooks/plugin.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -148,4 +149,5 @@ export default fp<{ config: AppConfig, tracing?: Tracing }>(async function app (
   await fastify.register(tagsRoutes, { prefix: '/tags' })
   await fastify.register(eventsRoutes, { prefix: '/events' })
   await fastify.register(operationsRoutes, { prefix: '/intercom/operations' })
+  await fastify.register(webhooks, { config })
 }, { name: 'intercom-facade' })

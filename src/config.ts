@@ -70,7 +70,18 @@ const EnvSchema = Type.Object({
   IDEMPOTENCY_MAX_ANSWER_BYTES: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024, default: 1024 * 1024, description: 'Largest answer body kept for an Idempotency-Key replay; a larger one is not kept (its replay is a 409 problem IDEMPOTENCY_ANSWER_NOT_STORED).' }),
   IDEMPOTENCY_LOCAL_MAX_BYTES: Type.Integer({ minimum: 1024 * 1024, maximum: 4 * 1024 * 1024 * 1024, default: 64 * 1024 * 1024, description: 'Without REDIS_URL: size bound of the in-process store of Idempotency-Key answers (least recently used dropped first).' }),
   CONTACT_ID_CACHE_TTL_MS: Type.Integer({ minimum: 0, maximum: 30 * 86_400_000, default: 86_400_000, description: 'How long a learned external_id/email -> contact id mapping is used by upserts; 0 disables the mapping.' }),
-  CONTACT_ID_CACHE_MAX_ENTRIES: Type.Integer({ minimum: 1, maximum: 10_000_000, default: 100_000, description: 'Without REDIS_URL: most mappings kept in process (least recently used dropped first).' })
+  CONTACT_ID_CACHE_MAX_ENTRIES: Type.Integer({ minimum: 1, maximum: 10_000_000, default: 100_000, description: 'Without REDIS_URL: most mappings kept in process (least recently used dropped first).' }),
+  // Webhooks in (src/webhooks): Intercom's notifications verified, stored, delivered to subscribers.
+  INTERCOM_CLIENT_SECRET: Type.Optional(Type.String({ minLength: 1, description: "The Intercom app's client secret: key of X-Hub-Signature on webhook notifications. Unset outside sandbox: POST /webhooks/intercom accepts nothing (503)." })),
+  WEBHOOK_SUBSCRIPTIONS: Type.Optional(Type.String({ minLength: 1, description: 'Subscribers: a JSON array of { name, url, topics, secret }, or a path (starting with / or ./) to a file holding one.' })),
+  WEBHOOK_DEDUPE_TTL_MS: Type.Integer({ minimum: 1_000, default: 7 * 24 * 3_600_000, description: 'How long a notification id is remembered to drop Intercom\'s repeats.' }),
+  WEBHOOK_RETENTION_MS: Type.Integer({ minimum: 1_000, default: 7 * 24 * 3_600_000, description: 'How long stored notifications are kept (the stream is trimmed with MINID).' }),
+  WEBHOOK_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 12, description: 'Delivery attempts per subscriber before dead-lettering.' }),
+  WEBHOOK_MAX_AGE_MS: Type.Integer({ minimum: 1, default: 24 * 3_600_000, description: 'A delivery not made this long after the notification arrived is dead-lettered.' }),
+  WEBHOOK_RETRY_BASE_DELAY_MS: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 1_000, description: 'First retry delay; doubles per attempt, with jitter.' }),
+  WEBHOOK_RETRY_MAX_DELAY_MS: Type.Integer({ minimum: 1, maximum: 86_400_000, default: 600_000, description: 'Longest delay between two attempts.' }),
+  WEBHOOK_DELIVERY_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 600_000, default: 10_000, description: 'A subscriber must answer within this, else the attempt failed.' }),
+  WEBHOOK_LEASE_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 15_000, description: 'With Redis: how long a replica holds a subscriber\'s delivery lease without renewing it (a dead replica\'s work moves on after this).' })
 })
 type Env = Static<typeof EnvSchema>
 
@@ -132,6 +143,29 @@ export interface AppConfig {
   idempotency: { ttlMs: number; maxAnswerBytes: number; localMaxBytes: number }
   /** external_id/email -> contact id mappings for upserts (src/facade/contact-ids.ts); `ttlMs` 0 = off. */
   contactIds: { ttlMs: number; maxEntries: number }
+  /** Webhooks in (src/webhooks). Durations in milliseconds. Redis: `policy.redis` (same URL and prefix). */
+  webhooks: {
+    /** INTERCOM_CLIENT_SECRET; in sandbox mode the entry sets the emulator's when unset. */
+    clientSecret: string | undefined
+    subscriptions: WebhookSubscription[]
+    dedupeTtlMs: number
+    retentionMs: number
+    maxAttempts: number
+    maxAgeMs: number
+    retryBaseDelayMs: number
+    retryMaxDelayMs: number
+    deliveryTimeoutMs: number
+    leaseMs: number
+  }
+}
+
+/** One internal subscriber (WEBHOOK_SUBSCRIPTIONS). `topics` are Intercom topics; `*` matches any run of characters. */
+export interface WebhookSubscription {
+  name: string
+  url: string
+  topics: string[]
+  /** Standard Webhooks secret (`whsec_<base64>`, or any string of 16+ characters, used as its bytes). */
+  secret: string
 }
 
 /** Raised when the environment is invalid; `message` is one line naming the variable. */
@@ -221,8 +255,61 @@ export function loadConfig (env: Record<string, string | undefined>): AppConfig 
       redis: { url: parsed.REDIS_URL, keyPrefix: parsed.REDIS_KEY_PREFIX, fallbackShare: parsed.REDIS_FALLBACK_SHARE }
     },
     idempotency: { ttlMs: parsed.IDEMPOTENCY_TTL_MS, maxAnswerBytes: parsed.IDEMPOTENCY_MAX_ANSWER_BYTES, localMaxBytes: parsed.IDEMPOTENCY_LOCAL_MAX_BYTES },
-    contactIds: { ttlMs: parsed.CONTACT_ID_CACHE_TTL_MS, maxEntries: parsed.CONTACT_ID_CACHE_MAX_ENTRIES }
+    contactIds: { ttlMs: parsed.CONTACT_ID_CACHE_TTL_MS, maxEntries: parsed.CONTACT_ID_CACHE_MAX_ENTRIES },
+    webhooks: {
+      clientSecret: parsed.INTERCOM_CLIENT_SECRET,
+      subscriptions: parseSubscriptions(parsed.WEBHOOK_SUBSCRIPTIONS),
+      dedupeTtlMs: parsed.WEBHOOK_DEDUPE_TTL_MS,
+      retentionMs: parsed.WEBHOOK_RETENTION_MS,
+      maxAttempts: parsed.WEBHOOK_MAX_ATTEMPTS,
+      maxAgeMs: parsed.WEBHOOK_MAX_AGE_MS,
+      retryBaseDelayMs: parsed.WEBHOOK_RETRY_BASE_DELAY_MS,
+      retryMaxDelayMs: parsed.WEBHOOK_RETRY_MAX_DELAY_MS,
+      deliveryTimeoutMs: parsed.WEBHOOK_DELIVERY_TIMEOUT_MS,
+      leaseMs: parsed.WEBHOOK_LEASE_MS
+    }
   }
+}
+
+const SUBSCRIBER_NAME_RE = /^[A-Za-z0-9_.-]{1,64}$/
+
+/**
+ * WEBHOOK_SUBSCRIPTIONS: a JSON array, or a path (starting with `/` or `./`) to a file holding one.
+ * Each entry `{ name, url, topics, secret }`; names unique, url http(s), topics non-empty.
+ * @throws ConfigError naming WEBHOOK_SUBSCRIPTIONS and the entry at fault (never printing a secret).
+ */
+export function parseSubscriptions (value: string | undefined): WebhookSubscription[] {
+  if (value === undefined) return []
+  const bad = (why: string): ConfigError => new ConfigError(`Invalid configuration: WEBHOOK_SUBSCRIPTIONS ${why}`)
+  let text = value
+  if (value.startsWith('/') || value.startsWith('./')) {
+    try {
+      text = readFileSync(value, 'utf8')
+    } catch (err) {
+      throw bad(`names a file that cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}: ${value})`)
+    }
+  }
+  let list: unknown
+  try {
+    list = JSON.parse(text)
+  } catch (err) {
+    throw bad(`is not JSON: ${(err as Error).message}`)
+  }
+  if (!Array.isArray(list)) throw bad('must be a JSON array of { name, url, topics, secret }')
+  const names = new Set<string>()
+  return list.map((entry: Record<string, unknown>, i): WebhookSubscription => {
+    const where = `entry #${i + 1}`
+    if (typeof entry !== 'object' || entry === null) throw bad(`${where} is not an object`)
+    const { name, url, topics, secret } = entry
+    if (typeof name !== 'string' || !SUBSCRIBER_NAME_RE.test(name)) throw bad(`${where}: name must match ${SUBSCRIBER_NAME_RE.source}`)
+    if (names.has(name)) throw bad(`${where}: name ${name} is used twice`)
+    names.add(name)
+    if (typeof url !== 'string' || !/^https?:\/\/[^/?#]+/.test(url)) throw bad(`${where} (${name}): url must be an http(s) URL`)
+    if (!Array.isArray(topics) || topics.length === 0 || !topics.every((t) => typeof t === 'string' && /^[a-z0-9_.*]+$/.test(t))) throw bad(`${where} (${name}): topics must be a non-empty array of topics such as "conversation.*"`)
+    if (typeof secret !== 'string' || secret.length < 16) throw bad(`${where} (${name}): secret must be a string of at least 16 characters (e.g. whsec_<base64>)`)
+    if (secret.startsWith('whsec_') && (!/^whsec_[A-Za-z0-9+/]+={0,2}$/.test(secret) || Buffer.from(secret.slice(6), 'base64').length < 16)) throw bad(`${where} (${name}): a whsec_ secret must be whsec_ followed by the base64 of at least 16 bytes`)
+    return { name, url, topics: topics as string[], secret }
+  })
 }
 
 /** Shortest inbound API key accepted (API_KEYS), so a key cannot be guessed. */

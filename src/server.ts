@@ -13,6 +13,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { ConfigError, loadConfig, type AppConfig } from './config.js'
 import app, { fastifyOptions } from './app.js'
 import { setTimeout as sleep } from 'node:timers/promises'
+import type { WebhookEmitter } from './emulator/webhooks.js'
 
 async function main (): Promise<void> {
   let config: AppConfig
@@ -35,10 +36,14 @@ async function main (): Promise<void> {
   const fastify = Fastify(fastifyOptions(config, logger, tracing)).withTypeProvider<TypeBoxTypeProvider>()
 
   let emulator: { url: string, token: string, close: () => Promise<void> } | undefined
+  let emitter: WebhookEmitter | undefined
   if (config.intercom.sandbox) {
     const { startEmulator } = await import('./emulator/index.js')
-    emulator = await startEmulator({ seed: true, searchLagMs: config.sandboxSearchLagMs, maxRecords: 1_000 })
-    config = { ...config, intercom: { ...config.intercom, baseUrl: emulator.url, token: emulator.token } }
+    // The emulator sends webhook notifications for its writes to our intake, signed like Intercom.
+    const { sandboxEmitter } = await import('./emulator/webhooks.js')
+    emitter = sandboxEmitter(config.webhooks.clientSecret)
+    emulator = await startEmulator({ seed: true, searchLagMs: config.sandboxSearchLagMs, maxRecords: 1_000, webhooks: emitter })
+    config = { ...config, intercom: { ...config.intercom, baseUrl: emulator.url, token: emulator.token }, webhooks: { ...config.webhooks, clientSecret: emitter.secret } }
     fastify.log.warn({ sandbox: true, emulator: emulator.url }, `SANDBOX MODE: INTERCOM_ACCESS_TOKEN is not set, so every call goes to the built-in Intercom emulator at ${emulator.url} (in-memory, seeded; nothing reaches Intercom)`)
   } else {
     fastify.log.info({ sandbox: false, intercom: config.intercom.baseUrl, version: config.intercom.version }, `Intercom facade talking to ${config.intercom.baseUrl} (Intercom-Version ${config.intercom.version})`)
@@ -63,10 +68,12 @@ async function main (): Promise<void> {
     await fastify.close()
     fastify.log.info('closed: in-flight requests done, upstream pool closed')
     await emulator?.close()
+    await emitter?.close()
     await tracing?.shutdown()
   })
 
   await fastify.listen({ host: config.http.host, port: config.http.port })
+  emitter?.sendTo(fastify.server.address(), fastify.log)
 }
 
 async function hasPinoPretty (): Promise<boolean> {

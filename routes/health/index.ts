@@ -21,7 +21,13 @@ const ReadySchema = Type.Object({
   checks: Type.Object({
     shutting_down: Type.Boolean(),
     upstream: Type.Object({ ok: Type.Boolean(), detail: Type.String(), checked_at: Type.String({ description: 'ISO 8601' }) }),
-    rate_budget: Type.Optional(Type.Object({ mode: Type.Union([Type.Literal('redis'), Type.Literal('local')], { description: 'redis: shared across replicas; local: in-process (no REDIS_URL, or Redis unreachable: the fallback share)' }), shared: Type.Boolean({ description: 'REDIS_URL is set' }) }))
+    rate_budget: Type.Optional(Type.Object({ mode: Type.Union([Type.Literal('redis'), Type.Literal('local')], { description: 'redis: shared across replicas; local: in-process (no REDIS_URL, or Redis unreachable: the fallback share)' }), shared: Type.Boolean({ description: 'REDIS_URL is set' }) })),
+    webhooks: Type.Optional(Type.Object({
+      store: Type.Union([Type.Literal('redis'), Type.Literal('memory')]),
+      durable: Type.Boolean({ description: 'false: notifications are kept in process memory (no REDIS_URL) and lost on restart' }),
+      subscribers: Type.Integer(),
+      intake: Type.Union([Type.Literal('open'), Type.Literal('not_configured')], { description: 'not_configured: no INTERCOM_CLIENT_SECRET, the intake accepts nothing' })
+    }))
   })
 })
 
@@ -81,7 +87,8 @@ const health: FastifyPluginAsyncTypebox<HealthOptions> = async function (fastify
       checks: {
         shutting_down: fastify.lifecycle.shuttingDown,
         upstream: { ok: last.ok, detail: last.detail, checked_at: new Date(last.at).toISOString() },
-        ...(fastify.intercom.policy ? { rate_budget: { mode: fastify.intercom.policy.budget.store.mode, shared: isSharedStore(fastify.intercom.policy.budget.store) } } : {})
+        ...(fastify.intercom.policy ? { rate_budget: { mode: fastify.intercom.policy.budget.store.mode, shared: isSharedStore(fastify.intercom.policy.budget.store) } } : {}),
+        ...(fastify.hasDecorator('webhooks') ? { webhooks: fastify.webhooks.status() } : {})
       }
     }
   })

@@ -27,6 +27,7 @@ import { seedStore } from './seed.js'
 import type { LoadedSpec } from './spec.js'
 import { exampleResponse, type ExampleResponse } from '../intercom-spec/examples.js'
 import { EmulatorStore } from './store.js'
+import type { WebhookEmitter } from './webhooks.js'
 
 export { EmulatorStore } from './store.js'
 export type { FaultSpec } from './faults.js'
@@ -64,6 +65,8 @@ export interface EmulatorOptions {
    * Default: unlimited. Set it for long-running sandboxes and benchmarks.
    */
   maxRecords?: number
+  /** Send Intercom-style webhook notifications for writes through this emitter (src/emulator/webhooks.ts). */
+  webhooks?: WebhookEmitter
 }
 
 /** One request as the emulator received it. */
@@ -214,6 +217,8 @@ export async function buildEmulatorApp (options: EmulatorOptions & { token: stri
     stats: core.stats,
     listeners
   })
+  // Webhook notifications for the emulator's writes (sandbox), from the answer listeners' one hook point.
+  options.webhooks?.attach(core.onAnswer, store)
 
   app.decorate('emulator', core)
   return app as unknown as EmulatorApp

@@ -26,8 +26,8 @@ export interface AuthOptions {
   openPaths: string[]
 }
 
-/** Paths that are always open, whatever AUTH_OPEN_PATHS says: Swagger UI and its assets. */
-export const ALWAYS_OPEN = ['/docs']
+/** Paths that are always open, whatever AUTH_OPEN_PATHS says: Swagger UI and its assets, and Intercom's webhook intake (its auth is X-Hub-Signature). */
+export const ALWAYS_OPEN = ['/docs', '/webhooks/intercom']
 
 /** The OpenAPI security schemes this plugin enforces. */
 export const SECURITY_SCHEMES = {

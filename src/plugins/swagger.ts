@@ -53,6 +53,7 @@ export const OPENAPI_TAGS = [
   { name: 'articles', description: 'Help Center articles' },
   { name: 'admins', description: 'Admins of the workspace, and the admin the token belongs to (/me)' },
   { name: 'teams', description: 'Teams of the workspace' },
+  { name: 'webhooks', description: "Intercom's webhook notifications in (signed intake), stored, and delivered to internal subscribers; operator routes" },
   { name: 'passthrough', description: 'Raw access to every other Intercom operation (/intercom/*), with the service\'s token' },
   { name: 'catalog', description: 'Intercom\'s operations by operationId, from its OpenAPI description, callable with validation' },
   { name: 'operations', description: 'Probes (/healthz, /readyz), Prometheus metrics and the OpenAPI document' }

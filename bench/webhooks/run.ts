@@ -1,0 +1,355 @@
+/**
+ * `npm run bench:webhooks`: webhooks in, end to end, against one replica of the service (a child
+ * process) storing in Redis (REDIS_URL with a throwaway key prefix, else a throwaway redis-server
+ * with AOF and appendfsync always, the durable setting the README recommends).
+ *
+ * (1) intake: signed notifications (each a fresh id) posted as fast as BENCH_INTAKE_CONCURRENCY
+ *     callers can for BENCH_INTAKE_SECONDS, no subscribers: throughput and ack latency p50/p99.
+ * (2) delivery: BENCH_RATE notifications/s (open loop, default 200) for BENCH_SECONDS, three
+ *     subscribers (loopback HTTP servers in this process, verifying Standard Webhooks signatures):
+ *     `a` and `b` healthy, `flaky` answering 503 to 20% of attempts (seeded). Ack latency at that
+ *     rate; delivery lag (intake POST sent → subscriber received it) p50/p99 per subscriber; lost
+ *     (a notification acknowledged 200 that a subscriber never received) and delivered twice to a
+ *     healthy subscriber. Retries: WEBHOOK_RETRY_BASE_DELAY_MS 10, max 200 (BENCH_RETRY_BASE_MS).
+ * Results: bench/results/webhooks.json and a table on stdout. Bounded: about a minute.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { createServer as createHttpServer } from 'node:http'
+import { createServer } from 'node:net'
+import { loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Pool } from 'undici'
+import { Webhook } from 'standardwebhooks'
+import { signIntercom } from '../../src/webhooks/signature.js'
+
+const ROOT = new URL('../../', import.meta.url).pathname
+const SECRET = 'bench-client-secret-0123456789'
+const SUB_SECRET = `whsec_${Buffer.from('bench-subscriber-secret!').toString('base64')}`
+const INTAKE_SECONDS = Number(process.env.BENCH_INTAKE_SECONDS ?? 10)
+const INTAKE_CONCURRENCY = Number(process.env.BENCH_INTAKE_CONCURRENCY ?? 16)
+const RATE = Number(process.env.BENCH_RATE ?? 200)
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20)
+const FLAKY_SHARE = 0.2
+const DRAIN_TIMEOUT_MS = 45_000
+
+async function freePort (): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.once('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number }
+      srv.close(() => { resolve(port) })
+    })
+  })
+}
+
+/** CPU time (user + system, ms) a child process has used so far, from /proc (Linux). */
+async function cpuMs (pid: number | undefined): Promise<number> {
+  const { readFile } = await import('node:fs/promises')
+  try {
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * 10
+  } catch {
+    return NaN
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+function percentile (sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]
+}
+
+const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits
+
+/** A tiny seeded PRNG (mulberry32), so the flaky subscriber fails the same attempts each run. */
+function prng (seed: number): () => number {
+  let s = seed >>> 0
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0
+    let t = s
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+async function redis (): Promise<{ url: string, prefix: string, stop: () => Promise<void>, kind: string }> {
+  const prefix = `bench-webhooks-${randomUUID().slice(0, 8)}:`
+  if (process.env.REDIS_URL) {
+    const url = process.env.REDIS_URL
+    return {
+      url,
+      prefix,
+      kind: `REDIS_URL (${url})`,
+      stop: async () => {
+        const { Redis } = await import('ioredis')
+        const r = new Redis(url)
+        let cursor = '0'
+        do {
+          const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)
+          if (keys.length > 0) await r.del(...keys)
+          cursor = next
+        } while (cursor !== '0')
+        await r.quit()
+      }
+    }
+  }
+  const port = await freePort()
+  const dir = await mkdtemp(join(tmpdir(), 'bench-webhooks-redis-'))
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'], { stdio: 'ignore' })
+  await sleep(300)
+  return { url: `redis://127.0.0.1:${port}`, prefix, kind: 'throwaway redis-server, appendonly yes, appendfsync always', stop: async () => { child.kill('SIGTERM'); await sleep(200); await rm(dir, { recursive: true, force: true }) } }
+}
+
+async function startService (env: Record<string, string>): Promise<{ url: string, child: ChildProcess, stop: () => Promise<void> }> {
+  const port = await freePort()
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: ROOT,
+    // A token (so no sandbox emulator runs beside it); Intercom is never called in this benchmark.
+    env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), INTERCOM_ACCESS_TOKEN: 'bench-unused', INTERCOM_BASE_URL: 'http://127.0.0.1:9', INTERCOM_CLIENT_SECRET: SECRET, PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0', ...env },
+    stdio: ['ignore', 'ignore', 'inherit']
+  })
+  const url = `http://127.0.0.1:${port}`
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}`)
+    try {
+      const res = await fetch(`${url}/healthz`)
+      if (res.ok) {
+        return {
+          url,
+          child,
+          stop: async () => {
+            child.kill('SIGTERM')
+            await new Promise((resolve) => { if (child.exitCode !== null) resolve(null); else child.once('exit', resolve) })
+          }
+        }
+      }
+    } catch { /* not yet */ }
+    await sleep(100)
+  }
+  throw new Error('service did not start')
+}
+
+/** Per subscriber, the notification ids still waiting in its consumer group (read and unacknowledged, or not read yet). */
+async function backlog (store: { url: string }, prefix: string, groups: string[]): Promise<Map<string, Set<string>>> {
+  const { Redis } = await import('ioredis')
+  const r = new Redis(store.url)
+  const out = new Map<string, Set<string>>()
+  try {
+    const key = `${prefix}webhooks:events:bench01`
+    const info = await r.xinfo('GROUPS', key) as unknown[][]
+    for (const g of info) {
+      const f: Record<string, unknown> = {}
+      for (let i = 0; i + 1 < g.length; i += 2) f[String(g[i])] = g[i + 1]
+      const name = String(f.name)
+      if (!groups.includes(name)) continue
+      const ids = new Set<string>()
+      const idOf = (entry: [string, string[]]): string => entry[1][entry[1].indexOf('n') + 1]
+      for (const e of await r.xrange(key, `(${String(f['last-delivered-id'])}`, '+') as Array<[string, string[]]>) ids.add(idOf(e))
+      for (const [entryId] of await r.xpending(key, name, '-', '+', 100_000) as Array<[string]>) {
+        for (const e of await r.xrange(key, entryId, entryId) as Array<[string, string[]]>) ids.add(idOf(e))
+      }
+      out.set(name, ids)
+    }
+  } finally {
+    await r.quit()
+  }
+  return out
+}
+
+function envelope (i: number, run: string): { id: string, body: string } {
+  const now = Math.floor(Date.now() / 1000)
+  const id = `notif_${run}_${i}`
+  const topic = ['contact.user.created', 'conversation.user.replied', 'conversation.admin.closed'][i % 3]
+  const body = JSON.stringify({
+    type: 'notification_event', app_id: 'bench01', id, topic, created_at: now, delivery_attempts: 1, first_sent_at: now,
+    delivery_status: 'pending', delivered_at: 0, links: {}, self: null,
+    data: { type: 'notification_event_data', item: { type: 'contact', id: `c${i}`, email: `bench${i}@example.com`, custom_attributes: { plan: 'pro', seats: i % 50 } } }
+  })
+  return { id, body }
+}
+
+async function post (pool: Pool, body: string): Promise<{ status: number, ms: number }> {
+  const t0 = performance.now()
+  const res = await pool.request({ method: 'POST', path: '/webhooks/intercom', headers: { 'content-type': 'application/json', 'x-hub-signature': signIntercom(body, SECRET) }, body })
+  await res.body.dump()
+  return { status: res.statusCode, ms: performance.now() - t0 }
+}
+
+async function intakePhase (store: Awaited<ReturnType<typeof redis>>): Promise<Record<string, unknown>> {
+  const service = await startService({ REDIS_URL: store.url, REDIS_KEY_PREFIX: `${store.prefix}intake:` })
+  const pool = new Pool(service.url, { connections: INTAKE_CONCURRENCY })
+  const run = randomUUID().slice(0, 8)
+  try {
+    // Warm up.
+    for (let i = 0; i < 200; i++) await post(pool, envelope(i, `${run}w`).body)
+    const latencies: number[] = []
+    let failed = 0
+    let next = 0
+    const cpu0 = await cpuMs(service.child.pid)
+    const until = performance.now() + INTAKE_SECONDS * 1000
+    const t0 = performance.now()
+    await Promise.all(Array.from({ length: INTAKE_CONCURRENCY }, async () => {
+      while (performance.now() < until) {
+        const r = await post(pool, envelope(next++, run).body)
+        if (r.status === 200) latencies.push(r.ms)
+        else failed++
+      }
+    }))
+    const elapsed = (performance.now() - t0) / 1000
+    const cpu = await cpuMs(service.child.pid) - cpu0
+    latencies.sort((a, b) => a - b)
+    return {
+      service_cpu_us_per_notification: Math.round((cpu * 1000) / latencies.length),
+      concurrency: INTAKE_CONCURRENCY,
+      seconds: round(elapsed, 2),
+      accepted: latencies.length,
+      failed,
+      throughput_per_s: Math.round(latencies.length / elapsed),
+      ack_p50_ms: round(percentile(latencies, 0.5), 2),
+      ack_p99_ms: round(percentile(latencies, 0.99), 2),
+      ack_max_ms: round(latencies[latencies.length - 1], 2)
+    }
+  } finally {
+    await pool.close()
+    await service.stop()
+  }
+}
+
+interface Sub { name: string, url: string, got: Map<string, number>, firstAt: Map<string, number>, attempts: number, refused: number, badSignatures: number, close: () => Promise<void> }
+
+async function subscriber (name: string, failShare: number, seed: number): Promise<Sub> {
+  const wh = new Webhook(SUB_SECRET)
+  const random = prng(seed)
+  const sub: Sub = { name, url: '', got: new Map(), firstAt: new Map(), attempts: 0, refused: 0, badSignatures: 0, close: async () => {} }
+  const server = createHttpServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      sub.attempts++
+      if (failShare > 0 && random() < failShare) {
+        sub.refused++
+        res.writeHead(503).end()
+        return
+      }
+      try {
+        wh.verify(Buffer.concat(chunks).toString('utf8'), req.headers as Record<string, string>)
+      } catch {
+        sub.badSignatures++
+        res.writeHead(400).end()
+        return
+      }
+      const id = String(req.headers['webhook-id'])
+      sub.got.set(id, (sub.got.get(id) ?? 0) + 1)
+      if (!sub.firstAt.has(id)) sub.firstAt.set(id, performance.now())
+      res.writeHead(204).end()
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  sub.url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`
+  sub.close = async () => { server.closeAllConnections(); await new Promise((resolve) => server.close(resolve)) }
+  return sub
+}
+
+async function deliveryPhase (store: Awaited<ReturnType<typeof redis>>): Promise<Record<string, unknown>> {
+  const subs = [await subscriber('a', 0, 1), await subscriber('b', 0, 2), await subscriber('flaky', FLAKY_SHARE, 3)]
+  const service = await startService({
+    REDIS_URL: store.url,
+    REDIS_KEY_PREFIX: `${store.prefix}delivery:`,
+    WEBHOOK_SUBSCRIPTIONS: JSON.stringify(subs.map((s) => ({ name: s.name, url: s.url, topics: ['*'], secret: SUB_SECRET }))),
+    WEBHOOK_RETRY_BASE_DELAY_MS: process.env.BENCH_RETRY_BASE_MS ?? '10',
+    WEBHOOK_RETRY_MAX_DELAY_MS: '200',
+    WEBHOOK_MAX_ATTEMPTS: '50'
+  })
+  const pool = new Pool(service.url, { connections: 32 })
+  const run = randomUUID().slice(0, 8)
+  const sentAt = new Map<string, number>()
+  const acked = new Set<string>()
+  const ackMs: number[] = []
+  let failed = 0
+  try {
+    const total = RATE * SECONDS
+    const cpu0 = await cpuMs(service.child.pid)
+    const t0 = performance.now()
+    const inflight: Array<Promise<void>> = []
+    for (let i = 0; i < total; i++) {
+      const due = t0 + (i * 1000) / RATE
+      const wait = due - performance.now()
+      if (wait > 1) await sleep(wait)
+      const { id, body } = envelope(i, run)
+      sentAt.set(id, performance.now())
+      inflight.push(post(pool, body).then((r) => {
+        if (r.status === 200) { acked.add(id); ackMs.push(r.ms) } else failed++
+      }, () => { failed++ }))
+    }
+    await Promise.all(inflight)
+    const sendSeconds = (performance.now() - t0) / 1000
+    const drainStart = performance.now()
+    while (performance.now() - drainStart < DRAIN_TIMEOUT_MS && subs.some((s) => [...acked].some((id) => !s.got.has(id)))) await sleep(200)
+    await sleep(500)
+    const cpu = await cpuMs(service.child.pid) - cpu0
+    const queued = await backlog(store, `${store.prefix}delivery:`, subs.map((s) => s.name))
+    ackMs.sort((a, b) => a - b)
+    const perSub = Object.fromEntries(subs.map((s) => {
+      const lags = [...acked].filter((id) => s.firstAt.has(id)).map((id) => (s.firstAt.get(id) as number) - (sentAt.get(id) as number)).sort((a, b) => a - b)
+      return [s.name, {
+        received: [...acked].filter((id) => s.got.has(id)).length,
+        // Not received by the end of the drain window but still in the store, waiting for this subscriber.
+        still_queued: [...acked].filter((id) => !s.got.has(id) && queued.get(s.name)?.has(id)).length,
+        // Acknowledged by the intake, never received, and no longer queued for this subscriber.
+        lost: [...acked].filter((id) => !s.got.has(id) && !queued.get(s.name)?.has(id)).length,
+        delivered_twice: [...s.got.values()].filter((n) => n > 1).length,
+        attempts: s.attempts,
+        refused_503: s.refused,
+        bad_signatures: s.badSignatures,
+        lag_p50_ms: round(percentile(lags, 0.5)),
+        lag_p99_ms: round(percentile(lags, 0.99)),
+        lag_max_ms: round(lags[lags.length - 1])
+      }]
+    }))
+    return {
+      // Intake plus three deliveries (and the flaky one's retries), until the end of the drain window.
+      service_cpu_us_per_notification: Math.round((cpu * 1000) / acked.size),
+      rate_per_s: RATE,
+      seconds: SECONDS,
+      sent: total,
+      send_seconds: round(sendSeconds, 2),
+      acked: acked.size,
+      failed,
+      ack_p50_ms: round(percentile(ackMs, 0.5), 2),
+      ack_p99_ms: round(percentile(ackMs, 0.99), 2),
+      subscribers: perSub,
+      lost_total: Object.values(perSub).reduce((n, s) => n + s.lost, 0),
+      still_queued_total: Object.values(perSub).reduce((n, s) => n + s.still_queued, 0),
+      delivered_twice_to_healthy: perSub.a.delivered_twice + perSub.b.delivered_twice
+    }
+  } finally {
+    await pool.close()
+    await service.stop()
+    await Promise.all(subs.map((s) => s.close()))
+  }
+}
+
+const store = await redis()
+try {
+  const started = Date.now()
+  const intake = await intakePhase(store)
+  const delivery = await deliveryPhase(store)
+  const result = { when: new Date().toISOString(), store: store.kind, load_average_1m: round(loadavg()[0], 2), wall_seconds: round((Date.now() - started) / 1000), intake, delivery }
+  await mkdir(join(ROOT, 'bench/results'), { recursive: true })
+  await writeFile(join(ROOT, 'bench/results/webhooks.json'), `${JSON.stringify(result, null, 2)}\n`)
+  console.log(`store: ${store.kind}; load average ${result.load_average_1m}`)
+  console.log(`(1) intake, ${intake.concurrency} callers, ${intake.seconds} s: ${intake.throughput_per_s} notifications/s, ack p50 ${intake.ack_p50_ms} ms, p99 ${intake.ack_p99_ms} ms, failed ${intake.failed}; service CPU ${intake.service_cpu_us_per_notification} us per notification`)
+  console.log(`(2) ${RATE}/s for ${SECONDS} s: acked ${delivery.acked}/${delivery.sent}, ack p50 ${delivery.ack_p50_ms} ms, p99 ${delivery.ack_p99_ms} ms`)
+  console.log('    subscriber  received  queued  lost  twice  attempts  503s  lag p50 ms  lag p99 ms  lag max ms')
+  for (const [name, s] of Object.entries(delivery.subscribers as Record<string, Record<string, number>>)) {
+    console.log(`    ${name.padEnd(10)}  ${String(s.received).padStart(8)}  ${String(s.still_queued).padStart(6)}  ${String(s.lost).padStart(4)}  ${String(s.delivered_twice).padStart(5)}  ${String(s.attempts).padStart(8)}  ${String(s.refused_503).padStart(4)}  ${String(s.lag_p50_ms).padStart(10)}  ${String(s.lag_p99_ms).padStart(10)}  ${String(s.lag_max_ms).padStart(10)}`)
+  }
+  console.log(`    lost (all subscribers): ${delivery.lost_total}; still queued at the end of the ${DRAIN_TIMEOUT_MS / 1000} s drain window: ${delivery.still_queued_total}; delivered twice to a healthy subscriber: ${delivery.delivered_twice_to_healthy}`)
+} finally {
+  await store.stop()
+}
