@@ -99,7 +99,7 @@ const conversations: FastifyPluginAsyncTypebox = async function (fastify) {
   }, async function (request, reply) {
     const perPage = request.query.all === true ? request.query.per_page ?? 150 : request.query.per_page
     return sendList(request, reply, CONVERSATION_LIST, request.query, (paging) =>
-      ({ operationId: 'listConversations', method: 'GET', path: '/conversations', query: { per_page: perPage, ...paging } }))
+      ({ operationId: 'listConversations', method: 'GET', path: '/conversations', query: { per_page: perPage, ...paging } }), 'conversation')
   })
 
   fastify.post('/search', {

@@ -66,14 +66,17 @@ const health: FastifyPluginAsyncTypebox<HealthOptions> = async function (fastify
 
   fastify.get('/healthz', {
     schema: { tags: ['operations'], summary: 'Liveness', description: 'Answers 200 while the process serves. Never calls Intercom.', response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
-    logLevel: 'warn'
+    logLevel: 'warn',
+    // Probes depend on nothing a caller sends (src/plugins/intercom-version.ts).
+    config: { intercomVersion: 'ignore' }
   }, async function () {
     return { status: 'ok' as const }
   })
 
   fastify.get('/readyz', {
     schema: { tags: ['operations'], summary: 'Readiness', description: 'Answers 200 when not shutting down and Intercom answered `identifyAdmin` (GET /me) within READINESS_CACHE_MS; else 503.', response: { 200: ReadySchema, 503: ReadySchema } },
-    logLevel: 'warn'
+    logLevel: 'warn',
+    config: { intercomVersion: 'ignore' }
   }, async function (_request, reply) {
     if (!last || Date.now() - last.at > opts.readinessCacheMs) {
       pending ??= probe().finally(() => { pending = undefined })

@@ -26,6 +26,7 @@
  * Stages are callback-style hooks (no promise per stage) except where they wait (fault delays, the
  * first load of a version's description).
  */
+import { answerShape } from './shapes.js'
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
@@ -338,8 +339,8 @@ export function registerPipeline (app: FastifyInstance, deps: PipelineDeps): voi
     }
     try {
       const result = handler({ store: deps.store, params: route.params, query: ex.query, body: ex.body, version: ex.version as IntercomVersion })
-      if (result instanceof Reply) answer(request, reply, result.status, result.body, { ...ex.rateLimit, ...result.headers })
-      else answer(request, reply, 200, result, ex.rateLimit)
+      if (result instanceof Reply) answer(request, reply, result.status, answerShape(result.body, ex.version), { ...ex.rateLimit, ...result.headers })
+      else answer(request, reply, 200, answerShape(result, ex.version), ex.rateLimit)
     } catch (err) {
       if (err instanceof EmulatorError) {
         fail(request, reply, err.status, err.code, err.message, { ...ex.rateLimit, ...err.headers }, err.field)

@@ -9,6 +9,8 @@
  *   `request.intercomVersion` is always an `IntercomVersion`.
  * - a route with `config: { intercomVersion: 'any' }` (the raw passthrough /intercom/*) takes any
  *   version Intercom accepts (`PASSTHROUGH_VERSION_RE`: `N.N` or `Unstable`), as Intercom decides.
+ * - a route with `config: { intercomVersion: 'ignore' }` (the probes) never reads the caller's value:
+ *   its work must not depend on anything a caller sends; it speaks the configured version.
  *
  * The version used is echoed in the `Intercom-Version` answer header and bound to the request's
  * logger as `intercom_version` (so "request completed" and every later line carry it); the client
@@ -29,8 +31,8 @@ declare module 'fastify' {
     intercomVersion: string
   }
   interface FastifyContextConfig {
-    /** 'any': accept every version Intercom accepts (PASSTHROUGH_VERSION_RE), not only SUPPORTED_VERSIONS. */
-    intercomVersion?: 'any'
+    /** 'any': accept every version Intercom accepts (PASSTHROUGH_VERSION_RE), not only SUPPORTED_VERSIONS; 'ignore': never read the caller's header. */
+    intercomVersion?: 'any' | 'ignore'
   }
 }
 
@@ -51,10 +53,11 @@ export default fp<IntercomVersionOptions>(async function intercomVersion (fastif
   fastify.decorateRequest('intercomVersion', '')
 
   fastify.addHook('onRequest', function (request, reply, done) {
-    const given = request.headers['intercom-version']
+    const mode = request.routeOptions.config.intercomVersion
+    const given = mode === 'ignore' ? undefined : request.headers['intercom-version']
     let v: string = version
     if (given !== undefined) {
-      const any = request.routeOptions.config.intercomVersion === 'any'
+      const any = mode === 'any'
       if (typeof given !== 'string' || !(any ? PASSTHROUGH_VERSION_RE.test(given) : isSupportedVersion(given))) {
         done(new BadVersionError(JSON.stringify(given), any ? `${SUPPORTED_VERSIONS.join(', ')} or any N.N or Unstable that Intercom accepts` : SUPPORTED_VERSIONS.join(', ')))
         return

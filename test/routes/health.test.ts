@@ -1,5 +1,6 @@
 import { test } from 'tap'
 import { build, json } from '../helper.js'
+import { DEFAULT_VERSION } from '../../src/intercom-spec/versions.js'
 
 test('GET /healthz answers without calling Intercom', async (t) => {
   const { app, emulator } = await build(t)
@@ -37,7 +38,7 @@ test('GET /readyz depends on nothing a caller sends: a 1 ms deadline and a bogus
   t.equal(hostile.statusCode, 200, 'the check ran under its own deadline')
   const calls = emulator.requests.filter((r) => r.path === '/me')
   t.equal(calls.length, 1)
-  t.equal(calls[0].headers['intercom-version'], '2.14', 'the configured Intercom-Version, not the caller\'s')
+  t.equal(calls[0].headers['intercom-version'], DEFAULT_VERSION, 'the configured Intercom-Version, not the caller\'s')
   t.not(calls[0].headers['x-request-id'], 'hostile-1', 'the check has its own request id')
   const next = await app.inject({ method: 'GET', url: '/readyz' })
   t.equal(next.statusCode, 200, 'the next plain /readyz is still ready')

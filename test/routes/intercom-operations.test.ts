@@ -263,6 +263,12 @@ function validInput (spec: IntercomSpec, operationId: string, op: Parameters<typ
   return undefined
 }
 
+/** Whether the description's only success answers of `operationId` are redirects (3xx). */
+function redirects (spec: { operations: ReadonlyMap<string, unknown> }, operationId: string): boolean {
+  const codes = Object.keys(((spec.operations.get(operationId) as { responses?: Record<string, unknown> }).responses) ?? {})
+  return codes.some((c) => c.startsWith('3')) && !codes.some((c) => c.startsWith('2'))
+}
+
 for (const version of SUPPORTED_VERSIONS) {
   test(`${version}: every operation is listed and callable in sandbox with a valid example input`, async (t) => {
     const { app, emulator } = await build(t, { emulator: { seed: true } })
@@ -285,6 +291,8 @@ for (const version of SUPPORTED_VERSIONS) {
       else if (rec[0].operationId !== operationId) problems.push(`${operationId}: the emulator routed it as ${rec[0].operationId ?? 'nothing'}`)
       else if (rec[0].headers['intercom-version'] !== version) problems.push(`${operationId}: sent as ${String(rec[0].headers['intercom-version'])}`)
       else if (emulator.violations.length > 0) problems.push(`${operationId}: the emulator saw a violation: ${JSON.stringify(emulator.violations[0].errors).slice(0, 300)}`)
+      // An operation Intercom answers with a redirect (showCallRecording: 302 to the recording) is not JSON the catalog can pass on: 502, said so.
+      else if (rec.length === 1 && redirects(spec, operationId) && res.statusCode === 502 && json(res).code === 'UPSTREAM_BAD_ANSWER') continue
       else if (res.statusCode >= 400 && !(emulatedOperation(operationId) && [400, 404].includes(res.statusCode) && String(json(res).code).startsWith('UPSTREAM_'))) problems.push(`${operationId}: answered ${res.statusCode}${said}`)
     }
     t.same(problems, [], `${version}: ${spec.operations.size} operations listed, sent as given, validated and answered`)

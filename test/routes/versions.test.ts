@@ -39,7 +39,7 @@ test('PATCH /contacts/{id} sends owner_id as the version wants it, and null as n
 
 test('GET /contacts/{id} and the search answer owner_id as a string whatever the version', async (t) => {
   const { app, emulator } = await build(t)
-  const ada = await seedContact(emulator, { email: 'owned@example.com', owner_id: Number(DEFAULT_ADMIN_ID) })
+  const ada = await seedContact(emulator, { email: 'owned@example.com', owner_id: DEFAULT_ADMIN_ID })
   const one = await app.inject({ method: 'GET', url: `/contacts/${ada.id}` })
   t.equal(one.statusCode, 200)
   t.equal(json(one).owner_id, DEFAULT_ADMIN_ID)

@@ -43,8 +43,10 @@ export function contactInputFrom (raw: unknown): ContactInput {
     input[key] = v
   }
   if (body.owner_id !== undefined) {
-    if (body.owner_id !== null && (typeof body.owner_id !== 'number' || !Number.isInteger(body.owner_id))) throw parameterInvalid('owner_id must be an integer', 'owner_id')
-    input.owner_id = body.owner_id
+    // An integer before 2.16, a string of digits from 2.16 (the description of the request's version is checked first); stored as a number.
+    const owner = typeof body.owner_id === 'string' && /^\d+$/.test(body.owner_id) ? Number(body.owner_id) : body.owner_id
+    if (owner !== null && (typeof owner !== 'number' || !Number.isInteger(owner))) throw parameterInvalid('owner_id must be an integer (a string of digits from 2.16)', 'owner_id')
+    input.owner_id = owner
   }
   if (body.unsubscribed_from_emails !== undefined) {
     if (body.unsubscribed_from_emails !== null && typeof body.unsubscribed_from_emails !== 'boolean') throw parameterInvalid('unsubscribed_from_emails must be a boolean', 'unsubscribed_from_emails')
