@@ -4,6 +4,7 @@
  * - `once(load)`: an asynchronous load started on the first call and shared by every caller
  *   (e.g. reading and compiling Intercom's OpenAPI description); a load that fails is forgotten,
  *   so the next call starts it again instead of answering the old failure forever.
+ * - `oncePer(load)`: `once` per key (e.g. one load per Intercom version).
  */
 
 /** `make()` on the first call, the same value on every later call. */
@@ -28,5 +29,21 @@ export function once<T> (load: () => Promise<T>): () => Promise<T> {
       throw err
     })
     return pending
+  }
+}
+
+/** `load(key)` once per key, shared like `once`; a rejected load of a key is retried on that key's next call. */
+export function oncePer<K, T> (load: (key: K) => Promise<T>): (key: K) => Promise<T> {
+  const pending = new Map<K, Promise<T>>()
+  return (key) => {
+    let p = pending.get(key)
+    if (p === undefined) {
+      p = load(key).catch((err: unknown) => {
+        pending.delete(key)
+        throw err
+      })
+      pending.set(key, p)
+    }
+    return p
   }
 }

@@ -14,6 +14,7 @@ import FindMyWay from 'find-my-way'
 import { loadIntercomSpec } from '../intercom-spec/load.js'
 import type { ValidationInput } from '../intercom-spec/validator.js'
 import type { IntercomVersion } from '../intercom-spec/versions.js'
+import { oncePer } from '../lazy.js'
 
 export { findProjectRoot, specRelativePath } from '../intercom-spec/load.js'
 export type { ValidationInput } from '../intercom-spec/validator.js'
@@ -85,20 +86,9 @@ export function describeValidationErrors (errors: unknown[]): string {
   return parts.join('; ')
 }
 
-const loading = new Map<IntercomVersion, Promise<LoadedSpec>>()
 
 /** Load (once per process and version, on first use) the patched description, its router and its validator. */
-export function loadSpec (version: IntercomVersion): Promise<LoadedSpec> {
-  let pending = loading.get(version)
-  if (pending === undefined) {
-    pending = build(version).catch((err: unknown) => {
-      loading.delete(version)
-      throw err
-    })
-    loading.set(version, pending)
-  }
-  return pending
-}
+export const loadSpec: (version: IntercomVersion) => Promise<LoadedSpec> = oncePer(build)
 
 async function build (version: IntercomVersion): Promise<LoadedSpec> {
   const { document, operationIds, validate } = await loadIntercomSpec(version)

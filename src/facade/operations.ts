@@ -20,6 +20,7 @@ import { DEFAULT_VERSION, SUPPORTED_VERSIONS, isSupportedVersion, type IntercomV
 import { fieldErrors, type AjvError } from '../validation.js'
 import { encodeSegment, pathValueProblem } from '../upstream/path.js'
 import type { HttpMethod } from '../upstream/client.js'
+import { oncePer } from '../lazy.js'
 
 /** An operationId the request's version does not have (the message names the versions that do). 404. */
 export const UnknownOperationError = createError('FACADE_UNKNOWN_OPERATION', '%s', 404)
@@ -123,24 +124,13 @@ export function buildCatalog (spec: IntercomSpec): Catalog {
   return { version: spec.version, entries, get: (id) => byId.get(id), spec }
 }
 
-const catalogs = new Map<IntercomVersion, Promise<Catalog>>()
 
 /**
  * `version`'s catalog, loaded on its first use (the description is read and its validator built
  * once per process and version, ~0.1–0.5 s), so the service's start-up, its other routes and the
  * versions nobody asks for never pay for it.
  */
-export function loadCatalog (version: IntercomVersion): Promise<Catalog> {
-  let pending = catalogs.get(version)
-  if (pending === undefined) {
-    pending = loadIntercomSpec(version).then(buildCatalog).catch((err: unknown) => {
-      catalogs.delete(version)
-      throw err
-    })
-    catalogs.set(version, pending)
-  }
-  return pending
-}
+export const loadCatalog: (version: IntercomVersion) => Promise<Catalog> = oncePer(async (version: IntercomVersion) => buildCatalog(await loadIntercomSpec(version)))
 
 /** Intercom's path with every path parameter percent-encoded as one segment (`a/b` → `a%2Fb`, `..` → `%2E%2E`). */
 export function buildUpstreamPath (template: string, values: Record<string, string | number | boolean>): string {

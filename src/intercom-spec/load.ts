@@ -21,6 +21,7 @@ import { nameUnnamedOperations } from './names.js'
 import { applySpecPatches } from './patch.js'
 import { buildRequestValidator, type RequestValidator } from './validator.js'
 import { DEFAULT_VERSION, SUPPORTED_VERSIONS, isSupportedVersion, type IntercomVersion } from './versions.js'
+import { oncePer } from '../lazy.js'
 
 /** Path of a version's vendored description, relative to the project root (the directory holding package.json). */
 export function specRelativePath (version: IntercomVersion): string {
@@ -70,7 +71,6 @@ export interface IntercomSpec extends RequestValidator {
   document: Record<string, unknown>
 }
 
-const loading = new Map<IntercomVersion, Promise<IntercomSpec>>()
 
 /**
  * Load `version`'s patched description and build its request validator: on the first call for that
@@ -79,16 +79,10 @@ const loading = new Map<IntercomVersion, Promise<IntercomSpec>>()
  */
 export function loadIntercomSpec (version: IntercomVersion = DEFAULT_VERSION): Promise<IntercomSpec> {
   if (!isSupportedVersion(version)) throw new Error(`intercom-spec: unsupported version ${String(version)} (supported: ${SUPPORTED_VERSIONS.join(', ')})`)
-  let pending = loading.get(version)
-  if (pending === undefined) {
-    pending = build(version).catch((err: unknown) => {
-      loading.delete(version)
-      throw err
-    })
-    loading.set(version, pending)
-  }
-  return pending
+  return loadOnce(version)
 }
+
+const loadOnce = oncePer(build)
 
 async function build (version: IntercomVersion): Promise<IntercomSpec> {
   const document = applySpecPatches(await readDocument(join(findProjectRoot(), specRelativePath(version))), version)
