@@ -16,6 +16,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import { parseTrustProxy, type TrustProxySetting } from './proxy-trust.js'
 import { DEFAULT_VERSION, SUPPORTED_VERSIONS, type IntercomVersion } from './intercom-spec/versions.js'
 import type { AjvError } from './validation.js'
+import type { DeliveryPolicy } from './webhooks/delivery.js'
 
 /** Intercom's regional API hosts (INTERCOM_REGION). */
 export const REGION_BASE_URLS = {
@@ -150,13 +151,7 @@ export interface AppConfig {
     subscriptions: WebhookSubscription[]
     dedupeTtlMs: number
     retentionMs: number
-    maxAttempts: number
-    maxAgeMs: number
-    retryBaseDelayMs: number
-    retryMaxDelayMs: number
-    deliveryTimeoutMs: number
-    leaseMs: number
-  }
+  } & DeliveryPolicy
 }
 
 /** One internal subscriber (WEBHOOK_SUBSCRIPTIONS). `topics` are Intercom topics; `*` matches any run of characters. */
