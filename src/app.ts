@@ -12,6 +12,7 @@ import type { AppConfig } from './config.js'
 import type { Tracing } from './tracing.js'
 import { validatorCompiler } from './validation.js'
 import { logSerializers } from './logging.js'
+import { requestLoggerFactory } from './request-logger.js'
 import { serializerController } from './serializer.js'
 import { trustFunction } from './proxy-trust.js'
 import problemDetails from './plugins/problem-details.js'
@@ -84,6 +85,8 @@ export function fastifyOptions (config: AppConfig, logger: FastifyServerOptions[
       ? false
       // Requests are logged by route and a redacted query, never the raw URL (src/logging.ts).
       : { ...(logger as object), ...(tracing ? { mixin: tracing.logMixin } : {}), serializers: logSerializers, redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'config.intercom.token', 'token'], censor: '[redacted]' } },
+    // request.log becomes a pino child only when the request logs a line (src/request-logger.ts).
+    ...(logger === false || logger === undefined ? {} : { childLoggerFactory: requestLoggerFactory }),
     bodyLimit: config.http.bodyLimitBytes,
     // TRUST_PROXY: request.ip/protocol/host believe X-Forwarded-* only from these hops.
     ...(trust === undefined ? {} : { trustProxy: trust }),
@@ -113,10 +116,11 @@ export default fp<{ config: AppConfig, tracing?: Tracing }>(async function app (
   for (const schema of SHARED_SCHEMAS) fastify.addSchema(schema)
   fastify.decorate('lifecycle', { shuttingDown: false })
 
-  // Hot-path hooks are callback-style (no promise per request).
-  fastify.addHook('onSend', function (request, reply, payload, done) {
+  // Hot-path hooks are callback-style (no promise per request). Headers set in onRequest stay on
+  // every answer, errors included, with no onSend hook to run per answer.
+  fastify.addHook('onRequest', function (request, reply, done) {
     reply.header('x-request-id', request.id)
-    done(null, payload)
+    done()
   })
 
   // Production readiness: shed load first, then check the API key, both before any body is read.

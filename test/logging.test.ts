@@ -49,3 +49,35 @@ test('redactPath hides a segment holding an email and the query values', async (
   t.equal(redactPath('/contacts/find_by_external_id/ada%40example.com'), '/contacts/find_by_external_id/[redacted]')
   t.equal(redactPath('/contacts/a@b.co/x?email=a@b.co&per_page=3'), '/contacts/[redacted]/x?email=[redacted]&per_page=3')
 })
+
+test('request.log: a pino child only for a request that logs a line, with its reqId and intercom_version', async (t) => {
+  let children = 0
+  const { app, emulator, entries } = await appWithLog(t, { RETRY_MAX_ATTEMPTS: '1' }, { level: 'warn', onChild: () => { children++ } })
+  const before = children
+  const linesBefore = entries().length
+  for (let i = 0; i < 5; i++) {
+    const ok = await app.inject({ method: 'GET', url: '/intercom/admins' })
+    t.equal(ok.statusCode, 200)
+  }
+  t.equal(children - before, 0, 'five requests that log nothing at warn made no child logger')
+  t.equal(entries().length, linesBefore, 'and wrote nothing')
+
+  emulator.fault({ method: 'GET', path: '/admins', reset: true, times: 5 })
+  const failed = await app.inject({ method: 'GET', url: '/intercom/admins', headers: { 'intercom-version': '2.14', 'x-request-id': 'req-log-1' } })
+  t.equal(failed.statusCode, 502)
+  t.equal(children - before, 1, 'the request that logged made one child')
+  const line = entries().find((e) => e.msg === 'upstream error')
+  t.equal(line?.reqId, 'req-log-1', 'the line carries the request id')
+  t.equal(line?.intercom_version, '2.14', 'and the Intercom-Version the request spoke')
+})
+
+test('at info every request line carries reqId, and those after the version is known carry intercom_version', async (t) => {
+  const { app, entries } = await appWithLog(t)
+  const res = await app.inject({ method: 'GET', url: '/admins', headers: { 'x-request-id': 'req-log-2' } })
+  t.equal(res.statusCode, 200)
+  const mine = entries().filter((e) => e.reqId === 'req-log-2')
+  t.same(mine.map((e) => e.msg), ['incoming request', 'request completed'])
+  t.equal(mine[1].intercom_version, '2.16', '"request completed" names the version (the default)')
+  t.equal(res.headers['intercom-version'], '2.16')
+  t.equal(res.headers['x-request-id'], 'req-log-2')
+})

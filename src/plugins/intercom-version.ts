@@ -19,6 +19,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyRequest } from 'fastify'
 import { BadVersionError } from '../errors.js'
+import { bindRequestLog } from '../request-logger.js'
 import { PASSTHROUGH_VERSION_RE, SUPPORTED_VERSIONS, isSupportedVersion, type IntercomVersion } from '../intercom-spec/versions.js'
 
 declare module 'fastify' {
@@ -65,13 +66,10 @@ export default fp<IntercomVersionOptions>(async function intercomVersion (fastif
       v = given
     }
     request.intercomVersion = v
-    // reply.log is the logger of "request completed"; both get the binding.
-    request.log = reply.log = request.log.child({ intercom_version: v })
+    // Set now, it stays on every answer, errors included (Fastify's error path keeps reply headers).
+    reply.header('intercom-version', v)
+    // request.log and reply.log (the logger of "request completed") are one per-request logger.
+    bindRequestLog(request.log, { intercom_version: v })
     done()
-  })
-
-  fastify.addHook('onSend', function (request, reply, payload, done) {
-    if (request.intercomVersion !== '') reply.header('intercom-version', request.intercomVersion)
-    done(null, payload)
   })
 }, { name: 'intercom-version' })
