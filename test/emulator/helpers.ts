@@ -1,6 +1,7 @@
 /**
  * Helpers for the emulator's own tests: start an emulator for one tap test (closed in teardown)
- * and call it through real HTTP with fetch.
+ * and call it through real HTTP with fetch; check an answer against the JSON schema its version's
+ * description gives it (`answerErrors`).
  */
 import type { Test } from 'tap'
 import { Ajv, type ValidateFunction } from 'ajv'
