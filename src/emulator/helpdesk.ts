@@ -73,7 +73,10 @@ export interface TicketRecord {
   parts: TicketPart[]
 }
 
-/** A help center article (article_list_item shape). */
+/**
+ * A stored help center article: 2.14's article_list_item fields (`help_center_id` kept beside, not
+ * answered), then the optional ones later versions answer (shapes.ts articleShape picks a version's).
+ */
 export interface Article {
   type: 'article'
   id: string
@@ -91,6 +94,19 @@ export interface Article {
   updated_at: number
   url: string | null
   help_center_id?: number
+  // Optional: what createArticle / updateArticle store beyond 2.14's fields (absent = the default
+  // handlers/articles.ts answers). Timestamps in Unix seconds.
+  body_markdown?: string | null
+  default_locale?: string
+  translated_content?: Record<string, unknown> | null
+  ai_chatbot_availability?: boolean
+  ai_copilot_availability?: boolean
+  ai_sales_agent_availability?: boolean
+  created_by_id?: number | null
+  updated_by_id?: number | null
+  audience_ids?: number[] | null
+  scheduled_publish_at?: number | null
+  scheduled_unpublish_at?: number | null
 }
 
 /** The help-desk state of one store. */

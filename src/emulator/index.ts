@@ -7,7 +7,8 @@
  * index that lags writes by `searchLagMs`. Each request is recorded, validated against its
  * version's OpenAPI description (spec.ts + src/intercom-spec) and may be hit by an injected fault.
  * Operations with a handler (handlers/) keep real state in the store; every other operation of the
- * version's description answers its example (intercom-spec/examples.ts).
+ * version's description answers its example (intercom-spec/examples.ts). The custom-channel events,
+ * which no description has, have their own routes (handlers/custom-channel.ts).
  *
  * The request pipeline (record → fault → auth → rate limit → version → route → JSON → validation →
  * handler → answer listeners) is a chain of Fastify hooks, one per stage: see pipeline.ts.
@@ -20,7 +21,8 @@ import { randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import { FaultList, type FaultSpec } from './faults.js'
-import { handlerMap } from './handlers/index.js'
+import { CUSTOM_CHANNEL_ROUTES, customChannelRoute } from './handlers/custom-channel.js'
+import { HANDLER_TABLE, handlerMap } from './handlers/index.js'
 import { registerPipeline, type AnswerListener, type Exchange } from './pipeline.js'
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js'
 import { seedStore } from './seed.js'
@@ -140,7 +142,7 @@ export type EmulatorApp = FastifyInstance & { emulator: EmulatorCore }
 
 /** Build the emulator's Fastify app without listening (startEmulator uses it). */
 export async function buildEmulatorApp (options: EmulatorOptions & { token: string }): Promise<EmulatorApp> {
-  const handlers = handlerMap()
+  const handlers = handlerMap([...HANDLER_TABLE, ...CUSTOM_CHANNEL_ROUTES])
   const store = new EmulatorStore({ searchLagMs: options.searchLagMs ?? 0, searchDatePrecision: options.searchDatePrecision })
   if (options.seed === true) seedStore(store)
   const limiter = new RateLimiter(options.rateLimit as RateLimitOptions | undefined)
@@ -200,6 +202,7 @@ export async function buildEmulatorApp (options: EmulatorOptions & { token: stri
     limiter,
     faults,
     handlers,
+    extraRoute: customChannelRoute,
     retryAfter: options.rateLimit?.retryAfter,
     exampleFor,
     record: (request) => {

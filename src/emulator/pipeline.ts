@@ -7,6 +7,7 @@
  *   onRequest     begin         request id, raw path and parsed query, the Intercom version asked for
  *   preValidation readBody      JSON body parsed (a malformed one is kept for `rejectBadJson`)
  *                 route         the version's description loaded (first use) and the operation found
+ *                               (else one of the few routes no description has: `extraRoute`)
  *                 record        the request appended to `requests` (once, also for refused ones)
  *   preHandler    injectFault   an injected fault: delay, reset, or answer (FaultList order)
  *                 authenticate  Bearer token → 401
@@ -15,7 +16,8 @@
  *                 requireRoute  no operation of the version's description → 404
  *                 rejectBadJson malformed JSON body → 400 + a violation
  *                 validateRequest  OpenAPI validation against the version's description → 400 + a violation
- *   handler       operate       the operation's handler (handlers/), else its example answer (examples.ts)
+ *   handler       operate       the operation's handler (handlers/), else its example answer (examples.ts);
+ *                               a handler's RawReply is sent as is (not JSON) with its content type
  *   onResponse    notify        answer listeners (`EmulatorCore.onAnswer`): operationId, request and
  *                               answer bodies are all known here. This is the ONE point where
  *                               webhooks (or anything else reacting to what the emulator did) hook in.
@@ -32,7 +34,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { EmulatorError, defaultCodeForStatus, defaultMessageForStatus, errorBody } from './errors.js'
 import type { FaultList, FaultSpec } from './faults.js'
-import { Reply, type OperationHandler } from './handlers/types.js'
+import { RawReply, Reply, type OperationHandler } from './handlers/types.js'
 import { RateLimiter } from './rate-limit.js'
 import { describeValidationErrors, loadSpec, type LoadedSpec, type RouteMatch } from './spec.js'
 import type { EmulatorStore } from './store.js'
@@ -86,6 +88,11 @@ export interface PipelineDeps {
   limiter: RateLimiter
   faults: FaultList
   handlers: ReadonlyMap<string, OperationHandler>
+  /**
+   * Routes of operations Intercom serves that no description has (the custom-channel events:
+   * handlers/custom-channel.ts), tried when the version's description matches nothing.
+   */
+  extraRoute?: (method: string, rawPath: string) => RouteMatch | undefined
   retryAfter?: 'seconds' | 'http-date'
   /** The example answer of an operation without a handler (memoised by the caller). */
   exampleFor: (spec: LoadedSpec, operationId: string) => { status: number; body: unknown; headers?: Record<string, string> } | undefined
@@ -157,9 +164,10 @@ const lowerKeys = (headers: Record<string, string> | undefined): Record<string, 
 
 /**
  * Answer a request: THE one way every stage answers. An applied fault (the operation ran) replaces
- * the answer here by its status, or destroys the socket.
+ * the answer here by its status, or destroys the socket. `body` is sent as JSON, or as is (a string
+ * or Buffer) with `contentType` when that is given (a non-JSON answer: the reporting-data download).
  */
-export function answer (request: FastifyRequest, reply: FastifyReply, status: number, body: unknown, headers: Record<string, string>): void {
+export function answer (request: FastifyRequest, reply: FastifyReply, status: number, body: unknown, headers: Record<string, string>, contentType?: string): void {
   const ex = request.exchange
   const fault = ex.appliedFault
   if (fault !== undefined) {
@@ -173,9 +181,14 @@ export function answer (request: FastifyRequest, reply: FastifyReply, status: nu
       status = fault.status
       body = errorBody(ex.requestId, fault.code ?? defaultCodeForStatus(fault.status), fault.message ?? defaultMessageForStatus(fault.status))
       headers = { ...headers, ...lowerKeys(fault.headers) }
+      contentType = undefined
     }
   }
   ex.answer = { status, body }
+  if (contentType !== undefined) {
+    void reply.code(status).headers(headers).header('x-request-id', ex.requestId).type(contentType).send(body)
+    return
+  }
   void reply.code(status).headers(headers).header('x-request-id', ex.requestId).type(JSON_TYPE).send(JSON.stringify(body)) // undefined: no body
 }
 
@@ -210,7 +223,7 @@ export function registerPipeline (app: FastifyInstance, deps: PipelineDeps): voi
   }
   const route = (ex: Exchange, spec: LoadedSpec): void => {
     ex.spec = spec
-    ex.route = spec.match(ex.method, ex.path)
+    ex.route = spec.match(ex.method, ex.path) ?? deps.extraRoute?.(ex.method, ex.path)
   }
   app.addHook('preValidation', function readBodyRouteRecord (request, reply, done: HookHandlerDoneFunction) {
     const ex = request.exchange
@@ -339,7 +352,8 @@ export function registerPipeline (app: FastifyInstance, deps: PipelineDeps): voi
     }
     try {
       const result = handler({ store: deps.store, params: route.params, query: ex.query, body: ex.body, version: ex.version as IntercomVersion })
-      if (result instanceof Reply) answer(request, reply, result.status, answerShape(result.body, ex.version), { ...ex.rateLimit, ...result.headers })
+      if (result instanceof RawReply) answer(request, reply, result.status, result.body, { ...ex.rateLimit, ...result.headers }, result.contentType)
+      else if (result instanceof Reply) answer(request, reply, result.status, answerShape(result.body, ex.version), { ...ex.rateLimit, ...result.headers })
       else answer(request, reply, 200, answerShape(result, ex.version), ex.rateLimit)
     } catch (err) {
       if (err instanceof EmulatorError) {
@@ -372,7 +386,7 @@ export function registerPipeline (app: FastifyInstance, deps: PipelineDeps): voi
   app.setErrorHandler(function answerFrameworkError (err: { statusCode?: number; message?: string }, request, reply) {
     request.exchange ??= newExchange(request)
     const ex = request.exchange
-    if (ex.route === undefined && ex.version !== undefined) ex.route = specs.get(ex.version)?.match(ex.method, ex.path)
+    if (ex.route === undefined && ex.version !== undefined) ex.route = specs.get(ex.version)?.match(ex.method, ex.path) ?? deps.extraRoute?.(ex.method, ex.path)
     deps.record(request)
     const status = typeof err.statusCode === 'number' && err.statusCode >= 400 ? err.statusCode : 500
     fail(request, reply, status, defaultCodeForStatus(status), err.message ?? defaultMessageForStatus(status), RateLimiter.headers(limiter.peek()))

@@ -7,6 +7,13 @@
  *   (null before 2.16);
  * - a ticket's `admin_assignee_id` / `team_assignee_id` is an integer, `0` when unassigned (a
  *   string before 2.16).
+ * Articles are the one object whose FIELD SET differs by version; handlers build every field of
+ * every version and {@link articleShape} keeps the version's (article_list_item, + statistics):
+ * - 2.14 and 2.15: `parent_id` and `parent_type` beside `parent_ids`;
+ * - 2.16: no `parent_id` / `parent_type`; `body_markdown`, `has_unpublished_changes`,
+ *   `draft_updated_at`, the three `ai_*_availability` flags, `created_by_id`, `updated_by_id`,
+ *   `exclude_from_article_suggestions`, `help_center_audience`, `scheduled_publish_at` and
+ *   `scheduled_unpublish_at` added.
  * Kept independent of the facade's own reading of the same changes (src/facade/versions.ts), so
  * that each checks the other.
  */
@@ -43,4 +50,26 @@ export function answerShape (body: unknown, version: IntercomVersion | undefined
   const copy = JSON.parse(JSON.stringify(body)) as unknown
   reshape(copy)
   return copy
+}
+
+/** article_list_item's properties in 2.14 and 2.15, in the description's order. */
+export const ARTICLE_FIELDS_2_14: readonly string[] = ['type', 'id', 'workspace_id', 'title', 'description', 'body', 'author_id', 'state',
+  'created_at', 'updated_at', 'url', 'parent_id', 'parent_ids', 'parent_type', 'default_locale', 'translated_content', 'tags']
+
+/** article_list_item's properties in 2.16, in the description's order. */
+export const ARTICLE_FIELDS_2_16: readonly string[] = ['type', 'id', 'workspace_id', 'title', 'description', 'body', 'body_markdown', 'author_id',
+  'state', 'created_at', 'updated_at', 'has_unpublished_changes', 'draft_updated_at', 'url', 'parent_ids', 'ai_chatbot_availability',
+  'ai_copilot_availability', 'ai_sales_agent_availability', 'created_by_id', 'updated_by_id', 'exclude_from_article_suggestions',
+  'help_center_audience', 'scheduled_publish_at', 'scheduled_unpublish_at', 'default_locale', 'translated_content', 'tags']
+
+/**
+ * An article as `version` answers it: the version's article_list_item fields of `full` (which
+ * holds every version's), and `statistics` when `full` has it (the `article` schema).
+ */
+export function articleShape (full: Record<string, unknown>, version: IntercomVersion | undefined): Record<string, unknown> {
+  const fields = version !== undefined && versionAtLeast(version, '2.16') ? ARTICLE_FIELDS_2_16 : ARTICLE_FIELDS_2_14
+  const out: Record<string, unknown> = {}
+  for (const k of fields) if (k in full) out[k] = full[k]
+  if ('statistics' in full) out.statistics = full.statistics
+  return out
 }

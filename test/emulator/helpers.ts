@@ -1,9 +1,39 @@
 /**
  * Helpers for the emulator's own tests: start an emulator for one tap test (closed in teardown)
- * and call it through real HTTP with fetch.
+ * and call it through real HTTP with fetch; check an answer against the JSON schema its version's
+ * description gives it (`answerErrors`).
  */
 import type { Test } from 'tap'
+import { Ajv, type ValidateFunction } from 'ajv'
+import addFormatsModule from 'ajv-formats'
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js'
+import { loadIntercomSpec } from '../../src/intercom-spec/load.js'
+import type { IntercomVersion } from '../../src/intercom-spec/versions.js'
+
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => void
+const ajv = new Ajv({ strict: false, allErrors: true, logger: false })
+addFormats(ajv)
+ajv.addFormat('timestamp', true)
+const compiled = new WeakMap<object, ValidateFunction>()
+
+/**
+ * Where `body` breaks the JSON schema the version's description gives the `status` answer of
+ * `operationId` ([] when it fits; a note when the description declares no JSON schema for it).
+ */
+export async function answerErrors (version: IntercomVersion, operationId: string, status: number, body: unknown): Promise<string[]> {
+  const op = (await loadIntercomSpec(version)).operations.get(operationId) as { responses?: Record<string, { content?: Record<string, { schema?: object }> }> } | undefined
+  const schema = op?.responses?.[String(status)]?.content?.['application/json']?.schema
+  if (schema === undefined) return [`${version} ${operationId}: no JSON schema for ${status}`]
+  let validate = compiled.get(schema)
+  if (validate === undefined) compiled.set(schema, validate = ajv.compile(schema))
+  return validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`)
+}
+
+/** The property names the version's description gives a component schema (e.g. 'article_list_item'). */
+export async function schemaProperties (version: IntercomVersion, name: string): Promise<string[]> {
+  const schemas = ((await loadIntercomSpec(version)).document.components as { schemas: Record<string, { properties?: object }> }).schemas
+  return Object.keys(schemas[name]?.properties ?? {})
+}
 
 /** One HTTP answer: status, headers, parsed JSON body (undefined when empty). */
 export interface Answer<T = any> { status: number; headers: Headers; body: T }

@@ -2,6 +2,8 @@
  * The handler table: every implemented Intercom operation, by operationId. To add operations,
  * write a handlers/<area>.ts exporting `HandlerEntry[]` and spread it here; the router matches
  * requests to operationIds from the OpenAPI description's paths, so no route needs declaring.
+ * The few operations Intercom serves that no description has (the custom-channel events) are not
+ * in this table: handlers/custom-channel.ts declares their routes (CUSTOM_CHANNEL_ROUTES).
  */
 import { adminHandlers } from './admins.js'
 import { contactHandlers } from './contacts.js'
@@ -14,6 +16,9 @@ import { conversationManageHandlers } from './conversations-manage.js'
 import { messageHandlers } from './messages.js'
 import { ticketHandlers } from './tickets.js'
 import { articleHandlers } from './articles.js'
+import { workspaceHandlers } from './workspace.js'
+import { finVoiceHandlers } from './fin-voice.js'
+import { reportingExportHandlers } from './reporting-export.js'
 import type { HandlerEntry, OperationHandler } from './types.js'
 
 /** All implemented operations. */
@@ -28,7 +33,10 @@ export const HANDLER_TABLE: readonly HandlerEntry[] = [
   ...conversationManageHandlers,
   ...messageHandlers,
   ...ticketHandlers,
-  ...articleHandlers
+  ...articleHandlers,
+  ...workspaceHandlers,
+  ...finVoiceHandlers,
+  ...reportingExportHandlers
 ]
 
 /**

@@ -26,7 +26,15 @@ export class Reply {
   constructor (readonly status: number, readonly body: unknown, readonly headers: Record<string, string> = {}) {}
 }
 
-/** An operation handler: returns the 200 body or a {@link Reply}; throws EmulatorError for errors. */
+/**
+ * A non-JSON answer from a handler: `body` is sent as is with `contentType` (the reporting-data
+ * download's `application/octet-stream`); not reshaped for the version.
+ */
+export class RawReply {
+  constructor (readonly status: number, readonly body: string | Buffer, readonly contentType: string, readonly headers: Record<string, string> = {}) {}
+}
+
+/** An operation handler: returns the 200 body, a {@link Reply} or a {@link RawReply}; throws EmulatorError for errors. */
 export type OperationHandler = (ctx: HandlerContext) => unknown
 
 /** One row of the handler table. */
