@@ -17,7 +17,8 @@
  * - `deliveries` (hash: delivery id → JSON record) and `retry:<subscriber>` (list of delivery ids
  *   an operator queued again).
  *
- * Reads that block (XREADGROUP BLOCK) run on one extra connection per subscriber. Intake commands
+ * Reads that block (XREADGROUP BLOCK) run on one extra connection per subscriber; the shared
+ * connection auto-pipelines (ioredis `enableAutoPipelining`: commands of one tick, one write). Intake commands
  * time out after `commandTimeoutMs` (the intake then answers 503 and Intercom retries).
  * For "nothing accepted is lost" across a Redis crash, Redis needs `appendonly yes` with
  * `appendfsync always` (everysec can lose the last second).
@@ -94,6 +95,8 @@ export class RedisWebhookStore implements WebhookStore {
     this.p = `${opts.keyPrefix}webhooks:`
     this.now = opts.now ?? Date.now
     const redis = new Redis(opts.url, {
+      // Commands issued in the same tick (concurrent intakes, the loops' XACKs) go out in one write.
+      enableAutoPipelining: true,
       maxRetriesPerRequest: 1,
       commandTimeout: opts.commandTimeoutMs ?? 1_000,
       connectTimeout: 5_000,
