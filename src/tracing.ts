@@ -19,11 +19,9 @@
  *   span; subscriber, attempt number, `http.response.status_code`, outcome) whose context the POST
  *   carries as `traceparent`;
  * - `logMixin`: pino's `mixin`, so every log line written under an active span carries `trace_id`
- *   and `span_id`; `logController` (Fastify's `logController` option) writes the request's own
- *   lines inside its span: Fastify logs "incoming request" before any onRequest hook, so before
- *   @fastify/otel's starts the span, and "request completed" from the response's `finish` event,
- *   outside it. Here "incoming request" is written by an onRequest hook right after the span
- *   starts, and "request completed" in the request's trace context;
+ *   and `span_id`; `logController` (Fastify's `logController` option) moves Fastify's "incoming
+ *   request" line inside the request's span: Fastify writes it before any onRequest hook, so
+ *   before @fastify/otel's starts the span; here an onRequest hook right after that one writes it;
  * - `shutdown`: flush and stop (the entry calls it on close).
  *
  * Path templates come from Intercom's vendored description (`/contacts/{contact_id}`), never the
@@ -194,22 +192,16 @@ async function loadTemplates (): Promise<PathTemplates> {
 }
 
 /**
- * Fastify's request log lines, written inside the request's trace context: "incoming request" is
- * deferred from Fastify's call (before any onRequest hook: no span yet) to `incomingRequestInSpan`
- * (the tracing plugin's onRequest hook, right after @fastify/otel's); "request completed" runs in
- * the context @fastify/otel kept on the request (the response's `finish` event is outside it).
+ * Fastify's "incoming request" line, written inside the request's span: deferred from Fastify's
+ * call (before any onRequest hook: no span yet) to `incomingRequestInSpan` (the tracing plugin's
+ * onRequest hook, right after @fastify/otel's). "request completed" needs nothing: the response's
+ * `finish` event runs in the context of the `end()` that the handler called inside the span.
  */
 class TracedLogController extends LogController {
   override incomingRequest (): void {}
 
   incomingRequestInSpan (request: FastifyRequest, reply: FastifyReply): void {
     super.incomingRequest(request, reply)
-  }
-
-  override requestCompleted (error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    const ctx = typeof request.opentelemetry === 'function' ? request.opentelemetry().context : undefined
-    if (ctx == null) super.requestCompleted(error, request, reply)
-    else context.with(ctx, () => { super.requestCompleted(error, request, reply) })
   }
 }
 
