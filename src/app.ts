@@ -87,6 +87,8 @@ export function fastifyOptions (config: AppConfig, logger: FastifyServerOptions[
       : { ...(logger as object), ...(tracing ? { mixin: tracing.logMixin } : {}), serializers: logSerializers, redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'config.intercom.token', 'token'], censor: '[redacted]' } },
     // request.log becomes a pino child only when the request logs a line (src/request-logger.ts).
     ...(logger === false || logger === undefined ? {} : { childLoggerFactory: requestLoggerFactory }),
+    // Tracing on: Fastify's own request lines are written inside the request's span (src/tracing.ts).
+    ...(tracing ? { logController: tracing.logController } : {}),
     bodyLimit: config.http.bodyLimitBytes,
     // TRUST_PROXY: request.ip/protocol/host believe X-Forwarded-* only from these hops.
     ...(trust === undefined ? {} : { trustProxy: trust }),
@@ -153,5 +155,5 @@ export default fp<{ config: AppConfig, tracing?: Tracing }>(async function app (
   await fastify.register(tagsRoutes, { prefix: '/tags' })
   await fastify.register(eventsRoutes, { prefix: '/events' })
   await fastify.register(operationsRoutes, { prefix: '/intercom/operations' })
-  await fastify.register(webhooks, { config })
+  await fastify.register(webhooks, { config, tracer: tracing?.webhooks })
 }, { name: 'intercom-facade' })

@@ -5,13 +5,19 @@
  *
  * (1) intake: signed notifications (each a fresh id) posted as fast as BENCH_INTAKE_CONCURRENCY
  *     callers can for BENCH_INTAKE_SECONDS, no subscribers: throughput and ack latency p50/p99.
- * (2) delivery: BENCH_RATE notifications/s (open loop, default 200) for BENCH_SECONDS, three
+ * (2) delivery: after a one-second warm-up at the rate (delivered and counted in lost/twice, not
+ *     in the latencies), BENCH_RATE notifications/s (open loop, default 200) for BENCH_SECONDS, three
  *     subscribers (loopback HTTP servers in this process, verifying Standard Webhooks signatures):
  *     `a` and `b` healthy, `flaky` answering 503 to 20% of attempts (seeded). Ack latency at that
  *     rate; delivery lag (intake POST sent → subscriber received it) p50/p99 per subscriber; lost
  *     (a notification acknowledged 200 that a subscriber never received) and delivered twice to a
  *     healthy subscriber. Retries: WEBHOOK_RETRY_BASE_DELAY_MS 10, max 200 (BENCH_RETRY_BASE_MS).
+ * Beside each phase's numbers: the 1-minute load average, the service's event-loop delay (p99,
+ * max) and GC time while sending (its /metrics), the load generator's own loop delay, and which
+ * seconds of the run the acks over 20 ms fell in: a stall of the machine shows as a burst there.
  * Results: bench/results/webhooks.json and a table on stdout. Bounded: about a minute.
+ * Profiling aids: BENCH_PHASES=intake or delivery runs one phase (printed, no result file);
+ * BENCH_SERVICE_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) goes to the service's node.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
@@ -19,6 +25,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createServer as createHttpServer } from 'node:http'
 import { createServer } from 'node:net'
 import { loadavg, tmpdir } from 'node:os'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { join } from 'node:path'
 import { Pool } from 'undici'
 import { Webhook } from 'standardwebhooks'
@@ -33,6 +40,8 @@ const RATE = Number(process.env.BENCH_RATE ?? 200)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20)
 const FLAKY_SHARE = 0.2
 const DRAIN_TIMEOUT_MS = 45_000
+/** Profiling aids: BENCH_PHASES=intake|delivery runs one phase and writes no result file. */
+const PHASES = (process.env.BENCH_PHASES ?? 'intake,delivery').split(',')
 
 async function freePort (): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -107,7 +116,7 @@ async function redis (): Promise<{ url: string, prefix: string, stop: () => Prom
 
 async function startService (env: Record<string, string>): Promise<{ url: string, child: ChildProcess, stop: () => Promise<void> }> {
   const port = await freePort()
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
     // A token (so no sandbox emulator runs beside it); Intercom is never called in this benchmark.
     env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), INTERCOM_ACCESS_TOKEN: 'bench-unused', INTERCOM_BASE_URL: 'http://127.0.0.1:9', INTERCOM_CLIENT_SECRET: SECRET, PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0', ...env },
@@ -161,6 +170,18 @@ async function backlog (store: { url: string }, prefix: string, groups: string[]
   return out
 }
 
+/**
+ * The service's own view (prom-client's default metrics on /metrics): event-loop delay p99/max in
+ * ms since the previous scrape (prom-client resets it on each), and seconds spent in GC so far.
+ */
+async function serviceLoop (url: string): Promise<{ loop_delay_p99_ms: number, loop_delay_max_ms: number, gc_seconds: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text()
+  const value = (name: string): number => Number(new RegExp(`^${name} ([0-9.e+-]+)`, 'm').exec(text)?.[1] ?? NaN)
+  let gc = 0
+  for (const m of text.matchAll(/^nodejs_gc_duration_seconds_sum\{[^}]*\} ([0-9.e+-]+)/gm)) gc += Number(m[1])
+  return { loop_delay_p99_ms: round(value('nodejs_eventloop_lag_p99_seconds') * 1000, 1), loop_delay_max_ms: round(value('nodejs_eventloop_lag_max_seconds') * 1000, 1), gc_seconds: round(gc, 3) }
+}
+
 function envelope (i: number, run: string): { id: string, body: string } {
   const now = Math.floor(Date.now() / 1000)
   const id = `notif_${run}_${i}`
@@ -190,6 +211,7 @@ async function intakePhase (store: Awaited<ReturnType<typeof redis>>): Promise<R
     const latencies: number[] = []
     let failed = 0
     let next = 0
+    const before = await serviceLoop(service.url)
     const cpu0 = await cpuMs(service.child.pid)
     const until = performance.now() + INTAKE_SECONDS * 1000
     const t0 = performance.now()
@@ -202,8 +224,13 @@ async function intakePhase (store: Awaited<ReturnType<typeof redis>>): Promise<R
     }))
     const elapsed = (performance.now() - t0) / 1000
     const cpu = await cpuMs(service.child.pid) - cpu0
+    const during = await serviceLoop(service.url)
     latencies.sort((a, b) => a - b)
     return {
+      load_average_1m: round(loadavg()[0], 2),
+      service_loop_delay_p99_ms: during.loop_delay_p99_ms,
+      service_loop_delay_max_ms: during.loop_delay_max_ms,
+      service_gc_ms: round((during.gc_seconds - before.gc_seconds) * 1000),
       service_cpu_us_per_notification: Math.round((cpu * 1000) / latencies.length),
       concurrency: INTAKE_CONCURRENCY,
       seconds: round(elapsed, 2),
@@ -271,7 +298,21 @@ async function deliveryPhase (store: Awaited<ReturnType<typeof redis>>): Promise
   const acked = new Set<string>()
   const ackMs: number[] = []
   let failed = 0
+  const slow: Array<[number, number]> = []
+  // The load generator's own event-loop delay: a stall here inflates the measured ack latencies.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 })
   try {
+    // Warm-up (as in phase 1): one second at the rate, creating the stream and its groups and
+    // warming the JIT; delivered and counted in lost/twice, not in the latencies.
+    for (let i = 0; i < RATE; i++) {
+      const { id, body } = envelope(i, `${run}w`)
+      const r = await post(pool, body)
+      if (r.status === 200) acked.add(id)
+      await sleep(1000 / RATE)
+    }
+    for (let i = 0; i < 50 && subs.some((s) => [...acked].some((id) => !s.got.has(id))); i++) await sleep(100)
+    loopDelay.enable()
+    const before = await serviceLoop(service.url)
     const total = RATE * SECONDS
     const cpu0 = await cpuMs(service.child.pid)
     const t0 = performance.now()
@@ -283,10 +324,13 @@ async function deliveryPhase (store: Awaited<ReturnType<typeof redis>>): Promise
       const { id, body } = envelope(i, run)
       sentAt.set(id, performance.now())
       inflight.push(post(pool, body).then((r) => {
-        if (r.status === 200) { acked.add(id); ackMs.push(r.ms) } else failed++
+        if (r.status === 200) { acked.add(id); ackMs.push(r.ms); if (r.ms > 20) slow.push([Math.round(performance.now() - t0), Math.round(r.ms)]) } else failed++
       }, () => { failed++ }))
     }
     await Promise.all(inflight)
+    loopDelay.disable()
+    const during = await serviceLoop(service.url)
+    const loadAverage = round(loadavg()[0], 2)
     const sendSeconds = (performance.now() - t0) / 1000
     const drainStart = performance.now()
     while (performance.now() - drainStart < DRAIN_TIMEOUT_MS && subs.some((s) => [...acked].some((id) => !s.got.has(id)))) await sleep(200)
@@ -295,7 +339,7 @@ async function deliveryPhase (store: Awaited<ReturnType<typeof redis>>): Promise
     const queued = await backlog(store, `${store.prefix}delivery:`, subs.map((s) => s.name))
     ackMs.sort((a, b) => a - b)
     const perSub = Object.fromEntries(subs.map((s) => {
-      const lags = [...acked].filter((id) => s.firstAt.has(id)).map((id) => (s.firstAt.get(id) as number) - (sentAt.get(id) as number)).sort((a, b) => a - b)
+      const lags = [...acked].filter((id) => s.firstAt.has(id) && sentAt.has(id)).map((id) => (s.firstAt.get(id) as number) - (sentAt.get(id) as number)).sort((a, b) => a - b)
       return [s.name, {
         received: [...acked].filter((id) => s.got.has(id)).length,
         // Not received by the end of the drain window but still in the store, waiting for this subscriber.
@@ -313,15 +357,26 @@ async function deliveryPhase (store: Awaited<ReturnType<typeof redis>>): Promise
     }))
     return {
       // Intake plus three deliveries (and the flaky one's retries), until the end of the drain window.
-      service_cpu_us_per_notification: Math.round((cpu * 1000) / acked.size),
+      service_cpu_us_per_notification: Math.round((cpu * 1000) / sentAt.size),
+      load_average_1m: loadAverage,
       rate_per_s: RATE,
       seconds: SECONDS,
       sent: total,
+      warm_up: RATE,
       send_seconds: round(sendSeconds, 2),
-      acked: acked.size,
+      acked: [...acked].filter((id) => sentAt.has(id)).length,
       failed,
       ack_p50_ms: round(percentile(ackMs, 0.5), 2),
       ack_p99_ms: round(percentile(ackMs, 0.99), 2),
+      ack_max_ms: round(ackMs[ackMs.length - 1], 2),
+      // While sending: the service's event-loop delay and GC time, and the load generator's loop delay.
+      service_loop_delay_p99_ms: during.loop_delay_p99_ms,
+      service_loop_delay_max_ms: during.loop_delay_max_ms,
+      service_gc_ms: round((during.gc_seconds - before.gc_seconds) * 1000),
+      bench_loop_delay_p99_ms: round(loopDelay.percentile(99) / 1e6, 1),
+      bench_loop_delay_max_ms: round(loopDelay.max / 1e6, 1),
+      // Where the slow acks (over 20 ms) fell: second of the run → count, to tell a start-up burst from steady state.
+      acks_over_20ms_by_second: slow.reduce<Record<string, number>>((o, [at]) => { const k = String(Math.floor(at / 1000)); o[k] = (o[k] ?? 0) + 1; return o }, {}),
       subscribers: perSub,
       lost_total: Object.values(perSub).reduce((n, s) => n + s.lost, 0),
       still_queued_total: Object.values(perSub).reduce((n, s) => n + s.still_queued, 0),
@@ -334,22 +389,34 @@ async function deliveryPhase (store: Awaited<ReturnType<typeof redis>>): Promise
   }
 }
 
-const store = await redis()
-try {
-  const started = Date.now()
-  const intake = await intakePhase(store)
-  const delivery = await deliveryPhase(store)
-  const result = { when: new Date().toISOString(), store: store.kind, load_average_1m: round(loadavg()[0], 2), wall_seconds: round((Date.now() - started) / 1000), intake, delivery }
-  await mkdir(join(ROOT, 'bench/results'), { recursive: true })
-  await writeFile(join(ROOT, 'bench/results/webhooks.json'), `${JSON.stringify(result, null, 2)}\n`)
-  console.log(`store: ${store.kind}; load average ${result.load_average_1m}`)
-  console.log(`(1) intake, ${intake.concurrency} callers, ${intake.seconds} s: ${intake.throughput_per_s} notifications/s, ack p50 ${intake.ack_p50_ms} ms, p99 ${intake.ack_p99_ms} ms, failed ${intake.failed}; service CPU ${intake.service_cpu_us_per_notification} us per notification`)
-  console.log(`(2) ${RATE}/s for ${SECONDS} s: acked ${delivery.acked}/${delivery.sent}, ack p50 ${delivery.ack_p50_ms} ms, p99 ${delivery.ack_p99_ms} ms`)
+/** The table on stdout. */
+function printResult (result: { store: string, load_average_1m: number, intake: Record<string, any>, delivery: Record<string, any> }): void {
+  const { intake, delivery } = result
+  console.log(`store: ${result.store}; load average ${result.load_average_1m}`)
+  console.log(`(1) intake, ${intake.concurrency} callers, ${intake.seconds} s (load average ${intake.load_average_1m}): ${intake.throughput_per_s} notifications/s, ack p50 ${intake.ack_p50_ms} ms, p99 ${intake.ack_p99_ms} ms, failed ${intake.failed}; service CPU ${intake.service_cpu_us_per_notification} us per notification; service event-loop delay p99 ${intake.service_loop_delay_p99_ms} ms, max ${intake.service_loop_delay_max_ms} ms`)
+  console.log(`(2) ${RATE}/s for ${SECONDS} s after a ${delivery.warm_up}-notification warm-up (load average ${delivery.load_average_1m}): acked ${delivery.acked}/${delivery.sent}, ack p50 ${delivery.ack_p50_ms} ms, p99 ${delivery.ack_p99_ms} ms, max ${delivery.ack_max_ms} ms; service event-loop delay p99 ${delivery.service_loop_delay_p99_ms} ms, max ${delivery.service_loop_delay_max_ms} ms, GC ${delivery.service_gc_ms} ms; bench loop delay max ${delivery.bench_loop_delay_max_ms} ms`)
   console.log('    subscriber  received  queued  lost  twice  attempts  503s  lag p50 ms  lag p99 ms  lag max ms')
   for (const [name, s] of Object.entries(delivery.subscribers as Record<string, Record<string, number>>)) {
     console.log(`    ${name.padEnd(10)}  ${String(s.received).padStart(8)}  ${String(s.still_queued).padStart(6)}  ${String(s.lost).padStart(4)}  ${String(s.delivered_twice).padStart(5)}  ${String(s.attempts).padStart(8)}  ${String(s.refused_503).padStart(4)}  ${String(s.lag_p50_ms).padStart(10)}  ${String(s.lag_p99_ms).padStart(10)}  ${String(s.lag_max_ms).padStart(10)}`)
   }
   console.log(`    lost (all subscribers): ${delivery.lost_total}; still queued at the end of the ${DRAIN_TIMEOUT_MS / 1000} s drain window: ${delivery.still_queued_total}; delivered twice to a healthy subscriber: ${delivery.delivered_twice_to_healthy}`)
+}
+
+const store = await redis()
+try {
+  const started = Date.now()
+  if (PHASES.length < 2) {
+    // A profiling run: one phase, printed, no result file.
+    const out = PHASES[0] === 'intake' ? await intakePhase(store) : await deliveryPhase(store)
+    console.log(JSON.stringify({ load_average_1m: round(loadavg()[0], 2), ...out }, null, 2))
+  } else {
+    const intake = await intakePhase(store)
+    const delivery = await deliveryPhase(store)
+    const result = { when: new Date().toISOString(), store: store.kind, load_average_1m: round(loadavg()[0], 2), wall_seconds: round((Date.now() - started) / 1000), intake, delivery }
+    await mkdir(join(ROOT, 'bench/results'), { recursive: true })
+    await writeFile(join(ROOT, 'bench/results/webhooks.json'), `${JSON.stringify(result, null, 2)}\n`)
+    printResult(result)
+  }
 } finally {
   await store.stop()
 }

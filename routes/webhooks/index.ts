@@ -5,18 +5,20 @@
  *   INTERCOM_CLIENT_SECRET, constant-time) before parsing: missing/wrong → 401, nothing stored; no
  *   secret configured → 503; a body that is not a notification envelope → 400; then stored (deduped
  *   on the notification id) and answered 200 only once stored; the store unreachable → 503 (Intercom
- *   retries).
+ *   retries). With tracing on, the outcome goes on the request's span and the span's traceparent is
+ *   stored with the notification (src/webhooks/tracing.ts).
  * - `GET /webhooks/events`, `GET /webhooks/deliveries`, `POST /webhooks/deliveries/:id/retry`: for
  *   internal services and operators, behind the API keys.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { Ajv } from 'ajv'
 import { build, sendProblem } from '../../src/plugins/problem-details.js'
 import { fieldErrors } from '../../src/validation.js'
 import { verifyIntercomSignature } from '../../src/webhooks/signature.js'
 import { topicMatcher } from '../../src/webhooks/topics.js'
-import type { DeliveryRecord, StoredEvent } from '../../src/webhooks/store.js'
+import type { AppendInput, DeliveryRecord, StoredEvent } from '../../src/webhooks/store.js'
 import { problemResponse } from '../../schemas/common.js'
 import {
   DeliveryIdParamsSchema, IntakeAnswerSchema, NotificationEnvelopeSchema, WebhookDeliveryListSchema, WebhookDeliveryQuerySchema,
@@ -51,7 +53,7 @@ const intake: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = async function (
   // The signature is over the exact bytes: keep the body raw (this context only).
   fastify.removeAllContentTypeParsers()
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => { done(null, body) })
-  const { store, metrics } = fastify.webhooks
+  const { store, metrics, tracer } = fastify.webhooks
 
   fastify.post('/intercom', {
     // Intercom posts often: no per-request info lines (refusals are logged at warn).
@@ -70,41 +72,54 @@ const intake: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = async function (
     }
   }, async function (request, reply) {
     if (opts.clientSecret === undefined) {
-      metrics.rejected.inc({ reason: 'not_configured' })
+      rejected(request, 'not_configured')
       return sendProblem(reply, build(request, 503, 'WEBHOOKS_NOT_CONFIGURED', 'INTERCOM_CLIENT_SECRET is not set, so notifications cannot be verified and none is accepted.'))
     }
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
     const verdict = verifyIntercomSignature(raw, request.headers['x-hub-signature'], opts.clientSecret)
     if (verdict !== 'ok') {
-      metrics.rejected.inc({ reason: `${verdict}_signature` })
+      rejected(request, `${verdict}_signature`)
       request.log.warn({ webhook: `${verdict}_signature` }, 'webhook notification refused: bad X-Hub-Signature')
       return sendProblem(reply.header('www-authenticate', 'HMAC-SHA1 header="X-Hub-Signature"'), build(request, 401, verdict === 'missing' ? 'WEBHOOK_SIGNATURE_MISSING' : 'WEBHOOK_SIGNATURE_INVALID',
         verdict === 'missing' ? 'X-Hub-Signature is required: sha1=<HMAC-SHA1 of the raw body with the client secret>.' : 'X-Hub-Signature does not match the body.'))
     }
+    const text = raw.toString('utf8')
     let envelope: unknown
     try {
-      envelope = JSON.parse(raw.toString('utf8'))
+      envelope = JSON.parse(text)
     } catch (err) {
-      metrics.rejected.inc({ reason: 'invalid_json' })
+      rejected(request, 'invalid_json')
       return sendProblem(reply, build(request, 400, 'WEBHOOK_INVALID_BODY', `The body is not JSON: ${(err as Error).message}`, { errors: [{ field: 'body', message: 'is not JSON' }] }))
     }
     if (!validEnvelope(envelope)) {
-      metrics.rejected.inc({ reason: 'invalid_envelope' })
+      rejected(request, 'invalid_envelope')
       const errors = fieldErrors(validEnvelope.errors as Parameters<typeof fieldErrors>[0], 'body')
       return sendProblem(reply, build(request, 400, 'WEBHOOK_INVALID_ENVELOPE', `The body is not a notification envelope: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, { errors }))
     }
-    let outcome: { duplicate: boolean }
+    const event: AppendInput = { workspace: envelope.app_id, topic: envelope.topic, notificationId: envelope.id, receivedAt: Date.now(), body: text }
+    if (tracer !== undefined) {
+      const traceparent = tracer.traceparent(request)
+      if (traceparent !== undefined) event.traceparent = traceparent
+    }
+    let outcome: { duplicate: boolean, cursor: string | null }
     try {
-      outcome = await store.append({ workspace: envelope.app_id, topic: envelope.topic, notificationId: envelope.id, receivedAt: Date.now(), body: raw.toString('utf8') })
+      outcome = await store.append(event)
     } catch (err) {
-      metrics.rejected.inc({ reason: 'store_unavailable' })
+      rejected(request, 'store_unavailable', envelope)
       request.log.error({ err }, 'webhook notification not stored: the store is unreachable')
       return sendProblem(reply, build(request, 503, 'WEBHOOK_STORE_UNAVAILABLE', 'The notification could not be stored; nothing was accepted. Intercom retries.'), { 'retry-after': '1' })
     }
     if (outcome.duplicate) metrics.duplicates.inc()
     else metrics.received.inc({ topic: envelope.topic })
+    tracer?.intake(request, { outcome: outcome.duplicate ? 'duplicate' : 'stored', topic: envelope.topic, notificationId: envelope.id, workspace: envelope.app_id, cursor: outcome.cursor })
     return { received: true as const, duplicate: outcome.duplicate }
   })
+
+  /** A refusal: counted by reason, and (tracing on) said on the request's span. */
+  function rejected (request: FastifyRequest, reason: string, envelope?: NotificationEnvelope): void {
+    metrics.rejected.inc({ reason })
+    tracer?.intake(request, { outcome: 'rejected', reason, topic: envelope?.topic, notificationId: envelope?.id, workspace: envelope?.app_id })
+  }
 }
 
 const operate: FastifyPluginAsyncTypebox = async function (fastify) {

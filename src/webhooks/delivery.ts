@@ -11,7 +11,8 @@
  * jitter), until WEBHOOK_MAX_ATTEMPTS attempts or WEBHOOK_MAX_AGE_MS since arrival, then the
  * delivery is dead-lettered (record status `failed`) and the loop moves on. The next notification
  * waits for the one before (in order per subscriber). Deliveries go out through an undici Agent of
- * their own (never the Intercom pool).
+ * their own (never the Intercom pool). With tracing on (`tracer`, src/webhooks/tracing.ts), each
+ * attempt is a span linked to the intake's, and its POST carries the attempt's `traceparent`.
  */
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleepFor } from 'node:timers/promises'
@@ -21,6 +22,7 @@ import type { WebhookSubscription } from '../config.js'
 import type { WebhookMetrics } from './metrics.js'
 import { deliveryId, type DeliveryRecord, type StoredEvent, type WebhookStore } from './store.js'
 import { topicMatcher } from './topics.js'
+import type { AttemptTrace, WebhookTracer } from './tracing.js'
 
 /** Retry and timing settings, all milliseconds. */
 export interface DeliveryPolicy {
@@ -49,6 +51,8 @@ export interface DeliveryOptions extends DeliveryPolicy {
   random?: () => number
   /** Dispatcher for the POSTs; default an Agent of its own, closed by stop(). */
   dispatcher?: Dispatcher
+  /** Spans per attempt (tracing on); undefined: no tracing work. */
+  tracer?: WebhookTracer
 }
 
 /** The delay before attempt `n + 1` after `n` failed attempts (equal jitter). */
@@ -69,7 +73,13 @@ interface Lane {
   /** Aborted when the loop stops or its lease is lost. */
   held: AbortController | undefined
   done: Promise<void> | undefined
+  /** When the operator's retry list was last looked at (ms), and whether the last read found nothing. */
+  retriesCheckedAt: number
+  idle: boolean
 }
+
+/** How often a busy loop looks for operator retries (an idle one looks before each read): ms. */
+const RETRY_CHECK_MS = 1_000
 
 /** The delivery loops of one replica. `start()` once; `stop()` on close. */
 export class DeliveryLoops {
@@ -95,7 +105,7 @@ export class DeliveryLoops {
       bodyTimeout: opts.deliveryTimeoutMs,
       keepAliveTimeout: 10_000
     })
-    this.lanes = opts.subscriptions.map((sub) => ({ sub, match: topicMatcher(sub.topics), signer: signerFor(sub.secret), held: undefined, done: undefined }))
+    this.lanes = opts.subscriptions.map((sub) => ({ sub, match: topicMatcher(sub.topics), signer: signerFor(sub.secret), held: undefined, done: undefined, retriesCheckedAt: 0, idle: true }))
   }
 
   /** The configured subscriber names. */
@@ -164,12 +174,17 @@ export class DeliveryLoops {
           renew.unref()
         }
         const signal = lane.held.signal
-        const retry = await store.takeRetry(name)
-        if (retry !== undefined) {
-          await this.redeliver(lane, retry, signal)
-          continue
+        // Operator retries are rare: looked for when idle, else at most once a second (one round trip saved per batch).
+        if (lane.idle || this.now() - lane.retriesCheckedAt >= RETRY_CHECK_MS) {
+          lane.retriesCheckedAt = this.now()
+          const retry = await store.takeRetry(name)
+          if (retry !== undefined) {
+            await this.redeliver(lane, retry, signal)
+            continue
+          }
         }
         const events = await store.read(name, this.owner, this.opts.batch ?? 50, this.opts.blockMs ?? 1_000)
+        lane.idle = events.length === 0
         // Acknowledged once per batch (one round trip): a replica dying mid-batch leaves the
         // delivered part unacknowledged, so it is delivered again (at least once).
         const done: StoredEvent[] = []
@@ -217,10 +232,14 @@ export class DeliveryLoops {
     let round = 0
     for (;;) {
       round++
-      const error = await this.attempt(lane, event, signal)
-      if (signal.aborted) return false
+      const { error, status, span } = await this.attempt(lane, event, (record?.attempts ?? 0) + 1, signal)
+      if (signal.aborted) {
+        span?.end(status, 'abandoned', error ?? 'aborted')
+        return false
+      }
       const now = this.now()
       if (error === undefined) {
+        span?.end(status, 'delivered')
         metrics?.deliveries.inc({ subscriber: name, outcome: 'delivered' })
         metrics?.lag.observe({ subscriber: name }, Math.max(0, now - event.receivedAt) / 1000)
         if (record !== undefined) await store.putDelivery({ ...record, status: 'delivered', attempts: record.attempts + 1, updatedAt: now })
@@ -228,6 +247,7 @@ export class DeliveryLoops {
       }
       const delay = backoffMs(round, this.opts, this.random)
       const last = round >= maxAttempts || now + delay - startedAt > maxAgeMs
+      span?.end(status, last ? 'dead_lettered' : 'failed', error)
       record = {
         ...(record ?? {
           id: deliveryId(name, event.notificationId),
@@ -255,27 +275,27 @@ export class DeliveryLoops {
     }
   }
 
-  /** One POST; undefined when the subscriber answered 2xx, else what went wrong. */
-  private async attempt (lane: Lane, event: StoredEvent, signal: AbortSignal): Promise<string | undefined> {
+  /**
+   * One POST (attempt number `n`): `error` undefined when the subscriber answered 2xx, else what
+   * went wrong; `status` the subscriber's HTTP status (null when none came); `span` the attempt's
+   * span (tracing on), for the caller to end once the outcome is known.
+   */
+  private async attempt (lane: Lane, event: StoredEvent, n: number, signal: AbortSignal): Promise<{ error: string | undefined, status: number | null, span: AttemptTrace | undefined }> {
     const at = new Date(this.now())
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'user-agent': 'intercom-facade-webhooks/1.0',
+      'webhook-id': event.notificationId,
+      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+      'webhook-signature': lane.signer.sign(event.notificationId, at, event.body)
+    }
+    const span = this.opts.tracer?.attempt({ subscriber: lane.sub.name, url: lane.sub.url, event, attempt: n }, headers)
     try {
-      const res = await request(lane.sub.url, {
-        method: 'POST',
-        dispatcher: this.agent,
-        signal,
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'intercom-facade-webhooks/1.0',
-          'webhook-id': event.notificationId,
-          'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-          'webhook-signature': lane.signer.sign(event.notificationId, at, event.body)
-        },
-        body: event.body
-      })
+      const res = await request(lane.sub.url, { method: 'POST', dispatcher: this.agent, signal, headers, body: event.body })
       await res.body.dump()
-      return res.statusCode >= 200 && res.statusCode < 300 ? undefined : `subscriber answered ${res.statusCode}`
+      return { error: res.statusCode >= 200 && res.statusCode < 300 ? undefined : `subscriber answered ${res.statusCode}`, status: res.statusCode, span }
     } catch (err) {
-      return `${(err as { code?: string }).code ?? 'error'}: ${(err as Error).message}`
+      return { error: `${(err as { code?: string }).code ?? 'error'}: ${(err as Error).message}`, status: null, span }
     }
   }
 }

@@ -2,14 +2,16 @@
  * webhooks: Intercom's notifications in (routes/webhooks: the intake and the operator routes), the
  * store (Redis Stream per workspace when REDIS_URL is set, else an in-process log that is NOT
  * durable: the start-up log says so, and `fastify.webhooks.status()` reports it for /readyz), and
- * the delivery loops to WEBHOOK_SUBSCRIPTIONS (started on ready, stopped on close).
- * Decorates `fastify.webhooks`.
+ * the delivery loops to WEBHOOK_SUBSCRIPTIONS (started on ready, stopped on close). With tracing on,
+ * `tracer` (src/webhooks/tracing.ts) puts the intake's outcome on its request span and makes a span
+ * per delivery attempt. Decorates `fastify.webhooks`.
  */
 import fp from 'fastify-plugin'
 import type { AppConfig } from '../config.js'
 import { DeliveryLoops } from './delivery.js'
 import { webhookMetrics, type WebhookMetrics } from './metrics.js'
 import { MemoryWebhookStore, type WebhookStore } from './store.js'
+import type { WebhookTracer } from './tracing.js'
 import webhookRoutes from '../../routes/webhooks/index.js'
 
 /** What /readyz and the README call the store: `durable` false means notifications are lost on restart. */
@@ -19,6 +21,8 @@ export interface WebhooksService {
   store: WebhookStore
   loops: DeliveryLoops
   metrics: WebhookMetrics
+  /** Set when tracing is on (src/tracing.ts); undefined: no tracing work. */
+  tracer: WebhookTracer | undefined
   status (): WebhooksStatus
 }
 
@@ -28,10 +32,10 @@ declare module 'fastify' {
   }
 }
 
-/** Options: the app config; `owner` names this replica's consumer (tests). */
-export interface WebhooksPluginOptions { config: AppConfig, owner?: string }
+/** Options: the app config; `owner` names this replica's consumer (tests); `tracer` when tracing is on. */
+export interface WebhooksPluginOptions { config: AppConfig, owner?: string, tracer?: WebhookTracer }
 
-export default fp<WebhooksPluginOptions>(async function webhooks (fastify, { config, owner }) {
+export default fp<WebhooksPluginOptions>(async function webhooks (fastify, { config, owner, tracer }) {
   const w = config.webhooks
   const redisUrl = config.policy.redis.url
   const subscribers = w.subscriptions.map((s) => s.name)
@@ -47,11 +51,12 @@ export default fp<WebhooksPluginOptions>(async function webhooks (fastify, { con
   if (w.clientSecret === undefined) fastify.log.warn({ webhooks: { intake: 'not_configured' } }, 'webhooks: INTERCOM_CLIENT_SECRET is not set, so POST /webhooks/intercom accepts nothing (503)')
 
   const metrics = webhookMetrics(fastify.metrics)
-  const loops = new DeliveryLoops({ ...w, store, subscriptions: w.subscriptions, metrics, log: fastify.log, owner })
+  const loops = new DeliveryLoops({ ...w, store, subscriptions: w.subscriptions, metrics, log: fastify.log, owner, tracer })
   fastify.decorate('webhooks', {
     store,
     loops,
     metrics,
+    tracer,
     status: () => ({ store: store.kind, durable: store.durable, subscribers: subscribers.length, intake: w.clientSecret === undefined ? 'not_configured' : 'open' })
   } satisfies WebhooksService)
 

@@ -2,7 +2,8 @@
  * The durable webhook store in Redis (ioredis), shared by every replica. Keys, under
  * `<REDIS_KEY_PREFIX>webhooks:`:
  * - `events:<app_id>`: a Redis Stream per workspace; one entry per accepted notification (fields
- *   t topic, n notification id, r received-at ms, b raw body), trimmed on each XADD with
+ *   t topic, n notification id, r received-at ms, b raw body, and p the intake's W3C traceparent
+ *   when tracing is on), trimmed on each XADD with
  *   `MINID ~ <now - retention>`;
  * - `seen:<notification id>`: the dedupe mark (SET NX PX dedupe TTL), written in the same Lua script
  *   as the XADD, so a notification is stored exactly once whichever replica Intercom reaches;
@@ -16,7 +17,8 @@
  * - `deliveries` (hash: delivery id → JSON record) and `retry:<subscriber>` (list of delivery ids
  *   an operator queued again).
  *
- * Reads that block (XREADGROUP BLOCK) run on one extra connection per subscriber. Intake commands
+ * Reads that block (XREADGROUP BLOCK) run on one extra connection per subscriber; the shared
+ * connection auto-pipelines (ioredis `enableAutoPipelining`: commands of one tick, one write). Intake commands
  * time out after `commandTimeoutMs` (the intake then answers 503 and Intercom retries).
  * For "nothing accepted is lost" across a Redis crash, Redis needs `appendonly yes` with
  * `appendfsync always` (everysec can lose the last second).
@@ -24,12 +26,18 @@
 import { Redis } from 'ioredis'
 import { compareCursors, type AppendInput, type DeliveryRecord, type EventPage, type LeaseResult, type StoredEvent, type WebhookStore } from './store.js'
 
-// KEYS: seen key, stream key, streams set. ARGV: dedupe ttl, minid, topic, notification id, received ms, body, groups...
+// One round trip per intake: dedupe mark, entry and (first entry of a workspace) the groups, atomically.
+// KEYS: seen key, stream key, streams set. ARGV: dedupe ttl, minid, topic, notification id, received ms, body, traceparent ('' for none), groups...
 const APPEND = `
 if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then return false end
-local id = redis.call('XADD', KEYS[2], 'MINID', '~', ARGV[2], '*', 't', ARGV[3], 'n', ARGV[4], 'r', ARGV[5], 'b', ARGV[6])
+local id
+if ARGV[7] == '' then
+  id = redis.call('XADD', KEYS[2], 'MINID', '~', ARGV[2], '*', 't', ARGV[3], 'n', ARGV[4], 'r', ARGV[5], 'b', ARGV[6])
+else
+  id = redis.call('XADD', KEYS[2], 'MINID', '~', ARGV[2], '*', 't', ARGV[3], 'n', ARGV[4], 'r', ARGV[5], 'b', ARGV[6], 'p', ARGV[7])
+end
 if redis.call('SADD', KEYS[3], KEYS[2]) == 1 then
-  for i = 7, #ARGV do redis.pcall('XGROUP', 'CREATE', KEYS[2], ARGV[i], '0') end
+  for i = 8, #ARGV do redis.pcall('XGROUP', 'CREATE', KEYS[2], ARGV[i], '0') end
 end
 return id
 `
@@ -87,6 +95,8 @@ export class RedisWebhookStore implements WebhookStore {
     this.p = `${opts.keyPrefix}webhooks:`
     this.now = opts.now ?? Date.now
     const redis = new Redis(opts.url, {
+      // Commands issued in the same tick (concurrent intakes, the loops' XACKs) go out in one write.
+      enableAutoPipelining: true,
       maxRetriesPerRequest: 1,
       commandTimeout: opts.commandTimeoutMs ?? 1_000,
       connectTimeout: 5_000,
@@ -106,13 +116,15 @@ export class RedisWebhookStore implements WebhookStore {
     if (fields === null) return undefined
     const f: Record<string, string> = {}
     for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]] = fields[i + 1]
-    return { cursor, workspace: this.workspaceOf(key), topic: f.t, notificationId: f.n, receivedAt: Number(f.r), body: f.b }
+    const event: StoredEvent = { cursor, workspace: this.workspaceOf(key), topic: f.t, notificationId: f.n, receivedAt: Number(f.r), body: f.b }
+    if (f.p !== undefined) event.traceparent = f.p
+    return event
   }
 
   async append (event: AppendInput): Promise<{ duplicate: boolean, cursor: string | null }> {
     const minId = Math.max(0, this.now() - this.opts.retentionMs)
     const cursor = await this.redis.webhookAppend(`${this.p}seen:${event.notificationId}`, this.streamKey(event.workspace), `${this.p}streams`,
-      this.opts.dedupeTtlMs, minId, event.topic, event.notificationId, event.receivedAt, event.body, ...this.opts.subscribers)
+      this.opts.dedupeTtlMs, minId, event.topic, event.notificationId, event.receivedAt, event.body, event.traceparent ?? '', ...this.opts.subscribers)
     return cursor === null ? { duplicate: true, cursor: null } : { duplicate: false, cursor }
   }
 

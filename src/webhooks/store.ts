@@ -9,7 +9,10 @@
  */
 import type { DeliveryStatus } from '../../schemas/webhooks.js'
 
-/** One stored notification. `body` is the raw JSON text exactly as Intercom sent it. */
+/**
+ * One stored notification. `body` is the raw JSON text exactly as Intercom sent it; `traceparent`
+ * the W3C trace context of the intake's span, kept only when tracing is on (delivery spans link to it).
+ */
 export interface StoredEvent {
   cursor: string
   workspace: string
@@ -17,6 +20,7 @@ export interface StoredEvent {
   notificationId: string
   receivedAt: number
   body: string
+  traceparent?: string
 }
 
 /** What the intake appends. */

@@ -128,3 +128,20 @@ t0.test('log lines written during a traced request carry its trace_id and span_i
   t.ok(mine.length >= 1, `the request's log lines carry trace_id (${JSON.stringify(logLines.map((l) => [l.msg, l.trace_id]))})`)
   for (const l of mine) t.match(l.span_id, /^[0-9a-f]{16}$/)
 })
+
+t0.test('every log line of a traced request carries its trace_id, Fastify\'s "incoming request" (written before any hook) and "request completed" included', async (t) => {
+  logLines.length = 0
+  exporter.reset()
+  const traceId = 'ccccccccccccccccccccccccccccccc4'
+  const res = await fastify.inject({ method: 'GET', url: '/contacts/6762f0dd1bb69f9f2193bb99', headers: { traceparent: `00-${traceId}-${CALLER_SPAN}-01`, 'x-request-id': 'traced-log-lines-1' } })
+  t.equal(res.statusCode, 404)
+  const lines = logLines.filter((l) => l.reqId === 'traced-log-lines-1')
+  t.same(lines.filter((l) => l.msg === 'incoming request' || l.msg === 'request completed').map((l) => l.msg), ['incoming request', 'request completed'], 'Fastify\'s own lines, once each, in order')
+  const spanIds = spansOf(traceId).map((s) => s.spanContext().spanId)
+  t.ok(spanIds.length >= 1)
+  for (const l of lines) {
+    t.equal(l.trace_id, traceId, `"${String(l.msg)}" carries trace_id`)
+    t.ok(spanIds.includes(String(l.span_id)), `"${String(l.msg)}" carries the span_id of a span of the request`)
+  }
+  t.match(lines[0], { msg: 'incoming request', req: { method: 'GET', route: '/contacts/:id' } }, 'the incoming line keeps its shape')
+})

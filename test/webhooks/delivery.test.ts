@@ -33,6 +33,7 @@ test('each subscriber gets its topics, in order, signed with Standard Webhooks',
   t.same(conv.received.map((r) => r.topic), ['conversation.user.created', 'conversation.admin.replied', 'conversation.admin.closed'])
   t.same(all.received[0].body, sent[0], 'the notification as Intercom sent it')
   t.equal(all.badSignatures + conv.badSignatures, 0, 'every signature verified')
+  t.equal(all.received[0].traceparent, undefined, 'tracing off: no traceparent on the POST')
   // Counted once the subscriber's answer is read, just after it recorded the delivery.
   await eventually(async () => /intercom_webhook_deliveries_total\{subscriber="all",outcome="delivered"\} 5/.test((await app.inject({ url: '/metrics' })).body), 2_000, 'delivered counter')
   t.match((await app.inject({ url: '/metrics' })).body, /intercom_webhook_delivery_lag_seconds_count\{subscriber="conversations"\} 3/)

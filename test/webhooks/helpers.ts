@@ -33,7 +33,8 @@ export async function deliverToIntake (app: FastifyInstance, body: Record<string
   return app.inject({ method: 'POST', url: '/webhooks/intercom', headers, payload: raw })
 }
 
-export interface Received { id: string, topic: string, body: Record<string, unknown>, at: number }
+/** One verified delivery: `traceparent` is the W3C trace context header it carried (tracing on), else undefined. */
+export interface Received { id: string, topic: string, body: Record<string, unknown>, at: number, traceparent?: string }
 
 /** A subscriber on loopback. `fail(req)` returning a status makes it answer that instead of 204. */
 export interface Subscriber {
@@ -90,7 +91,8 @@ export async function startSubscriber (secret = SUBSCRIBER_SECRET): Promise<Subs
         res.writeHead(400).end()
         return
       }
-      sub.received.push({ id: String(req.headers['webhook-id']), topic: String(body.topic), body, at: Date.now() })
+      const traceparent = req.headers.traceparent
+      sub.received.push({ id: String(req.headers['webhook-id']), topic: String(body.topic), body, at: Date.now(), ...(typeof traceparent === 'string' ? { traceparent } : {}) })
       res.writeHead(204).end()
     }, () => { res.writeHead(500).end() })
   })
