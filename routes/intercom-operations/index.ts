@@ -7,7 +7,8 @@
  *   (`?version=`, else the request's version), each with `added_in`.
  * - POST /intercom/operations/{operationId}: `{ path?, query?, body? }` validated against that
  *   operation's own schemas in the request's version, then one call through the facade's Intercom
- *   client; an operation the version lacks is a 404 naming the versions that have it.
+ *   client; an operation the version lacks is a 404 naming the versions that have it. A download
+ *   operation (a non-JSON `Accept`, `CatalogOperation.accept`) answers the file's bytes.
  *
  * A version's description is loaded on its first catalog request (src/facade/operations.ts `loadCatalog`).
  */
@@ -45,11 +46,11 @@ const operations: FastifyPluginAsyncTypebox = async function (fastify) {
       tags,
       operationId: 'callIntercomOperation',
       summary: 'Call any Intercom operation by operationId',
-      description: 'Calls the Intercom operation named in the path (any of GET /intercom/operations for the request\'s Intercom-Version, else the configured one) through the facade\'s client, with that version. `path` parameters are required and typed as Intercom declares them and each is percent-encoded as one segment; `query` and `body` are validated against the operation\'s own Intercom schemas. A failure is a 400 naming the field (`path.contact_id`, `query.per_page`, `body.email`) and nothing is sent. Intercom\'s JSON answer and success status come back as is; Intercom errors are mapped like every route. An operationId the version does not have is a 404 naming the versions that have it.',
+      description: 'Calls the Intercom operation named in the path (any of GET /intercom/operations for the request\'s Intercom-Version, else the configured one) through the facade\'s client, with that version. `path` parameters are required and typed as Intercom declares them and each is percent-encoded as one segment; `query` and `body` are validated against the operation\'s own Intercom schemas. A failure is a 400 naming the field (`path.contact_id`, `query.per_page`, `body.email`) and nothing is sent. Intercom\'s JSON answer and success status come back as is (a download operation, such as getDownloadReportingDataByJobIdentifier, is sent with the `Accept` it requires and answers the file\'s bytes and content type); Intercom errors are mapped like every route. An operationId the version does not have is a 404 naming the versions that have it.',
       params: OperationParamsSchema,
       body: OperationCallBodySchema,
       response: {
-        '2xx': Type.Unknown({ description: "Intercom's JSON answer, as is" }),
+        '2xx': Type.Unknown({ description: "Intercom's JSON answer, as is (a download operation: the file, in Intercom's content type)" }),
         ...upstreamErrorResponses,
         404: problemResponse('No such operationId in the request\'s Intercom version (the versions that have it are named), or Intercom found no such object')
       }
@@ -61,6 +62,14 @@ const operations: FastifyPluginAsyncTypebox = async function (fastify) {
     if (op === undefined) throw unknownOperation(request.params.operationId, version)
     const prepared = prepareCall(catalog, op, request.body)
     if ('errors' in prepared) throw new InvalidInputError(prepared.errors, `Invalid input for ${op.operationId}: ${prepared.errors.map((e) => `${e.field} ${e.message}`).join('; ')}`)
+    if (prepared.accept !== undefined) {
+      // A download (an export file): Intercom's bytes and content type, as they are.
+      const file = await fastify.intercom.callBytes(request, prepared)
+      const type = file.headers['content-type']
+      const disposition = file.headers['content-disposition']
+      if (typeof disposition === 'string') reply.header('content-disposition', disposition)
+      return reply.code(file.status).type(typeof type === 'string' ? type : prepared.accept).send(file.data)
+    }
     const r = await fastify.intercom.call(request, prepared)
     reply.code(r.status)
     if (r.data === undefined) return reply.send()

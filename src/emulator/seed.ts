@@ -18,7 +18,7 @@ import { DEFAULT_ADMIN_ID, type EmulatorStore } from './store.js'
 import { adminAuthor, contactAuthor, contactConversation, toHtmlBody, type ConversationRecord } from './models.js'
 import { helpdesk, type Article } from './helpdesk.js'
 import { platform } from './platform.js'
-import { articleUrl } from './handlers/articles.js'
+import { articleUrl, newArticle } from './handlers/articles.js'
 
 /** Fixed ids of the seeded records. */
 export const SEED_IDS = {
@@ -110,27 +110,8 @@ function seedHelpCenterAndSettings (store: EmulatorStore, now: number): void {
   const day = 86400
   const desk = helpdesk(store)
   const adminId = Number(store.me().id)
-  const article = (id: string, title: string, body: string, state: Article['state'], at: number): Article => ({
-    type: 'article',
-    id,
-    workspace_id: store.workspaceId,
-    parent_id: null,
-    parent_type: null,
-    parent_ids: [],
-    tags: { type: 'tag.list', tags: [] },
-    title,
-    description: '',
-    body,
-    author_id: adminId,
-    state,
-    created_at: at,
-    updated_at: at,
-    url: articleUrl({ id, title, state }),
-    help_center_id: 1,
-    created_by_id: adminId,
-    updated_by_id: adminId,
-    default_locale: 'en'
-  })
+  const article = (id: string, title: string, body: string, state: Article['state'], at: number): Article =>
+    newArticle(store, { id, title, body, state, author_id: adminId, url: articleUrl({ id, title, state }), created_by_id: adminId, updated_by_id: adminId }, at)
   desk.articles.set(SEED_IDS.publishedArticle, article(SEED_IDS.publishedArticle, 'Exporting your data', '<p>Go to Settings → Export and pick a format.</p>', 'published', now - 10 * day))
   desk.articles.set(SEED_IDS.draftArticle, article(SEED_IDS.draftArticle, 'Billing FAQ', '<p>Invoices are sent on the first of the month.</p>', 'draft', now - 2 * day))
 

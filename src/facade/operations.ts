@@ -19,7 +19,7 @@ import { operationVersions } from '../intercom-spec/operation-index.js'
 import { DEFAULT_VERSION, SUPPORTED_VERSIONS, isSupportedVersion, type IntercomVersion } from '../intercom-spec/versions.js'
 import { fieldErrors, type AjvError } from '../validation.js'
 import { encodeSegment, pathValueProblem } from '../upstream/path.js'
-import type { HttpMethod } from '../upstream/client.js'
+import type { HttpMethod, IntercomCall } from '../upstream/client.js'
 import { oncePer } from '../lazy.js'
 
 /** An operationId the request's version does not have (the message names the versions that do). 404. */
@@ -65,6 +65,11 @@ export interface CatalogOperation extends CatalogEntry {
   /** Whether the operation declares a request body, and whether it is required. */
   hasBody: boolean
   bodyRequired: boolean
+  /**
+   * The `Accept` the operation requires when it is not JSON (its download operations:
+   * `application/octet-stream`), else undefined. Its answer is then passed on as bytes.
+   */
+  accept: string | undefined
 }
 
 /** The catalog over one version's loaded description. */
@@ -83,14 +88,8 @@ export interface CatalogCallInput {
   body?: unknown
 }
 
-/** The upstream call a valid catalog call becomes. */
-export interface PreparedCall {
-  operationId: string
-  method: HttpMethod
-  path: string
-  query?: Record<string, unknown>
-  body?: unknown
-}
+/** The upstream call a valid catalog call becomes (with `accept` set for a download operation). */
+export type PreparedCall = IntercomCall
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const
 
@@ -118,12 +117,29 @@ export function buildCatalog (spec: IntercomSpec): Catalog {
       const pathParams = [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1])
       const requestBody = op.requestBody as { required?: boolean } | undefined
       entries.push(entry)
-      byId.set(operationId, { ...entry, pathParams, hasBody: requestBody !== undefined, bodyRequired: requestBody?.required === true })
+      byId.set(operationId, { ...entry, pathParams, hasBody: requestBody !== undefined, bodyRequired: requestBody?.required === true, accept: requiredAccept(op) })
     }
   }
   return { version: spec.version, entries, get: (id) => byId.get(id), spec }
 }
 
+
+const OCTET_NOTE_RE = /Accept:\s*`?(application\/octet-stream)`?/
+
+/**
+ * The non-JSON `Accept` an operation requires: a declared `Accept` header parameter's one allowed
+ * value (getDownloadReportingDataByJobIdentifier), else the media type Intercom's description text
+ * requires ("You will have to specify the header Accept: `application/octet-stream`",
+ * downloadDataExport, which declares no parameter for it); undefined for every JSON operation.
+ */
+function requiredAccept (op: Operation & { description?: string }): string | undefined {
+  for (const p of (op.parameters ?? []) as Array<{ name?: string, in?: string, schema?: { enum?: unknown[], example?: unknown } }>) {
+    if (p.in !== 'header' || p.name?.toLowerCase() !== 'accept') continue
+    const value = p.schema?.enum?.length === 1 ? p.schema.enum[0] : p.schema?.example
+    if (typeof value === 'string' && !value.includes('json')) return value
+  }
+  return OCTET_NOTE_RE.exec(op.description ?? '')?.[1]
+}
 
 /**
  * `version`'s catalog, loaded on its first use (the description is read and its validator built
@@ -192,6 +208,7 @@ export function prepareCall (catalog: Catalog, op: CatalogOperation, input: Cata
   if (validation.length > 0) return { errors: catalogFieldErrors(validation) }
 
   const call: PreparedCall = { operationId: op.operationId, method: op.method, path }
+  if (op.accept !== undefined) call.accept = op.accept
   if (Object.keys(query).length > 0) call.query = toUpstreamQuery(query)
   if (input.body !== undefined) call.body = input.body
   return call

@@ -12,8 +12,9 @@
  *    segment (raw, percent-encoded, or `..;`), no encoded slash or backslash, no control
  *    character, no malformed percent-encoding. Else `BadPathError` (400).
  * 2. **Request headers** (`upstreamRequestHeaders`): only the caller's headers that describe the
- *    body or a conditional request cross; the caller's credentials, cookies and hop-by-hop headers
- *    never do (the client adds our own `Authorization`, `Accept`, `Intercom-Version`, `X-Request-Id`).
+ *    body or a conditional request, and an `Accept` naming a media type, cross; the caller's
+ *    credentials, cookies and hop-by-hop headers never do (the client adds our own `Authorization`,
+ *    `Accept: application/json` unless the caller named one, `Intercom-Version`, `X-Request-Id`).
  * 3. **Body buffering** (`bufferSmallBody`, the content-type parser of the passthrough routes): a
  *    body with a `Content-Length` up to `BUFFERED_BODY_MAX_BYTES` is read into one Buffer, so it
  *    goes upstream in one write and can be sent again (a 429 is retried like any facade call); a
@@ -92,15 +93,20 @@ export function upstreamTarget (url: string, prefix: string): string {
   return raw
 }
 
-/** The caller's request headers that go upstream: the body's and a conditional request's. Everything else is dropped. */
-const CALLER_HEADERS_SENT_UPSTREAM = ['content-type', 'content-length', 'accept-language', 'if-none-match', 'if-modified-since']
+/**
+ * The caller's request headers that go upstream: the body's, a conditional request's, and `accept`
+ * (Intercom's download endpoints require `Accept: application/octet-stream`); an `Accept: *\/*`
+ * (what most clients send by default) is dropped, so the client's `application/json` goes.
+ * Everything else is dropped.
+ */
+const CALLER_HEADERS_SENT_UPSTREAM = ['content-type', 'content-length', 'accept', 'accept-language', 'if-none-match', 'if-modified-since']
 
 /** The caller's headers that go upstream (see `CALLER_HEADERS_SENT_UPSTREAM`). */
 export function upstreamRequestHeaders (headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {}
   for (const name of CALLER_HEADERS_SENT_UPSTREAM) {
     const v = headers[name]
-    if (typeof v === 'string') out[name] = v
+    if (typeof v === 'string' && !(v === '*/*' && name === 'accept')) out[name] = v
   }
   return out
 }

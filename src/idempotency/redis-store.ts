@@ -9,7 +9,8 @@
  * command slower than `commandTimeoutMs`) throws `IdempotencyStoreUnavailableError`, so a keyed
  * request is refused (503) rather than risking a duplicate write.
  */
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
+import { openRedis } from '../redis.js'
 import { IdempotencyStoreUnavailableError, type IdempotencyStore } from './store.js'
 
 // KEYS: the record. ARGV: expected value, next value ('' = delete), ttl ms.
@@ -24,19 +25,9 @@ type SwapRedis = Redis & { idemSwap: (key: string, expected: string, next: strin
 /** Options: the Redis URL, the key prefix (REDIS_KEY_PREFIX), the command timeout (default 1000 ms). */
 export interface RedisStoreOptions { url: string, keyPrefix: string, commandTimeoutMs?: number }
 
-/** Open a Redis connection configured to fail fast (no offline queue, no retried commands). */
+/** Open a Redis connection that fails fast (src/redis.ts: no offline queue, no retried commands). */
 export function fastFailRedis (opts: RedisStoreOptions): Redis {
-  const redis = new Redis(opts.url, {
-    keyPrefix: opts.keyPrefix,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    commandTimeout: opts.commandTimeoutMs ?? 1_000,
-    connectTimeout: 2_000,
-    retryStrategy: (times) => Math.min(times * 100, 1_000)
-  })
-  // Connection errors surface as failed commands; ioredis reconnects on its own.
-  redis.on('error', () => {})
-  return redis
+  return openRedis(opts.url, { keyPrefix: opts.keyPrefix, commandTimeoutMs: opts.commandTimeoutMs, connectTimeoutMs: 2_000, failFast: true })
 }
 
 /** An `IdempotencyStore` in Redis. It owns its connection unless one is given. */

@@ -3,7 +3,8 @@
  * `Pool` (one keep-alive pool for the Intercom origin, bounded connections and timeouts); it knows
  * nothing of Fastify.
  *
- * Every call sends `Authorization: Bearer <token>`, `Accept: application/json`, `Intercom-Version`
+ * Every call sends `Authorization: Bearer <token>`, `Accept: application/json` (a download
+ * operation's own `call.accept` instead), `Intercom-Version`
  * (the configured one, or `ctx.intercomVersion` for one request) and the caller's
  * request id as `X-Request-Id`. With a `policy`, calls go through three interceptors, composed as in
  * undici (the last listed runs first):
@@ -11,10 +12,10 @@
  *   retry (retry/handler.ts: retries, deadline) → budget (budget/interceptor.ts: acquire, release,
  *   learn) → request-sent (retry/request-sent.ts: was the request written?) → pool
  *
- * `call`/`callRaw` read the whole answer (answer-handler.ts, bounded by UPSTREAM_MAX_ANSWER_BYTES);
+ * `call`/`callRaw`/`callBytes` read the whole answer (answer-handler.ts, bounded by UPSTREAM_MAX_ANSWER_BYTES);
  * the passthrough's `forwardWith` streams large answers (forward-handler.ts). Non-2xx answers throw
  * `UpstreamHttpError`; transport failures and unusable answers (a 3xx, a 2xx body that is not JSON or
- * is cut short, an answer too large) throw `UpstreamNetworkError`; the policy's own errors
+ * is cut short, except from `callBytes`; an answer too large) throw `UpstreamNetworkError`; the policy's own errors
  * (errors.ts) pass through. This client never retries by itself.
  */
 import type { Readable } from 'node:stream'
@@ -58,6 +59,8 @@ export interface IntercomCall {
   path: string
   query?: Record<string, unknown>
   body?: unknown
+  /** The `Accept` sent; default `application/json`. A download operation names its own (`callBytes`). */
+  accept?: string
 }
 
 /** A parsed 2xx answer. */
@@ -220,6 +223,7 @@ export class IntercomClient {
    */
   private async send (ctx: CallContext, call: IntercomCall, info: CallInfo): Promise<CollectedAnswer> {
     const headers = this.baseHeaders(ctx)
+    if (call.accept !== undefined) headers.accept = call.accept
     let body: string | undefined
     if (call.body !== undefined) {
       body = JSON.stringify(call.body)
@@ -294,10 +298,22 @@ export class IntercomClient {
    * @throws UpstreamNetworkError when no usable answer came back
    */
   async callRaw (ctx: CallContext, call: IntercomCall): Promise<IntercomResult<Buffer>> {
+    const r = await this.callBytes(ctx, call)
+    if (!looksLikeJsonContainer(r.data)) throw new UpstreamNetworkError('protocol', { operationId: call.operationId, method: call.method, path: call.path }, new Error('the answer is not a whole JSON object or array'))
+    return r
+  }
+
+  /**
+   * Like `callRaw`, but a 2xx body is not required to be JSON: for Intercom's download operations
+   * (an export file, `call.accept` `application/octet-stream`), whose bytes and `content-type` are
+   * passed on as they are. Bounded by UPSTREAM_MAX_ANSWER_BYTES like every facade call.
+   * @throws UpstreamHttpError on a 4xx/5xx answer
+   * @throws UpstreamNetworkError when no usable answer came back (a 3xx, too large, transport)
+   */
+  async callBytes (ctx: CallContext, call: IntercomCall): Promise<IntercomResult<Buffer>> {
     const info: CallInfo = { operationId: call.operationId, method: call.method, path: call.path }
     const answer = await this.send(ctx, call, info)
     this.throwIfNot2xx(answer, info)
-    if (!looksLikeJsonContainer(answer.body)) throw new UpstreamNetworkError('protocol', info, new Error('the answer is not a whole JSON object or array'))
     const rid = answer.headers['x-request-id']
     return { status: answer.statusCode, headers: answer.headers, data: answer.body, requestId: typeof rid === 'string' ? rid : undefined }
   }
@@ -312,6 +328,8 @@ export class IntercomClient {
   async forwardWith (ctx: CallContext, call: ForwardCall, handler: ForwardHandler): Promise<ForwardAnswer> {
     const started = performance.now()
     const headers = { ...call.headers, ...this.baseHeaders(ctx) }
+    // The caller's Accept (a download asks for application/octet-stream) wins over the JSON default.
+    if (call.headers.accept !== undefined) headers.accept = call.headers.accept
     const trace = this.tracer?.startCall({ operationId: 'passthrough', method: call.method, path: call.path, origin: this.origin })
     this.dispatcher.dispatch({
       origin: this.origin,

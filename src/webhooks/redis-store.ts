@@ -23,7 +23,8 @@
  * For "nothing accepted is lost" across a Redis crash, Redis needs `appendonly yes` with
  * `appendfsync always` (everysec can lose the last second).
  */
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
+import { openRedis } from '../redis.js'
 import { compareCursors, type AppendInput, type DeliveryRecord, type EventPage, type LeaseResult, type StoredEvent, type WebhookStore } from './store.js'
 
 // One round trip per intake: dedupe mark, entry and (first entry of a workspace) the groups, atomically.
@@ -94,18 +95,11 @@ export class RedisWebhookStore implements WebhookStore {
   constructor (private readonly opts: RedisStoreOptions) {
     this.p = `${opts.keyPrefix}webhooks:`
     this.now = opts.now ?? Date.now
-    const redis = new Redis(opts.url, {
-      // Commands issued in the same tick (concurrent intakes, the loops' XACKs) go out in one write.
-      enableAutoPipelining: true,
-      maxRetriesPerRequest: 1,
-      commandTimeout: opts.commandTimeoutMs ?? 1_000,
-      connectTimeout: 5_000,
-      retryStrategy: (times) => Math.min(times * 100, 1_000)
-    })
+    // Commands issued in the same tick (concurrent intakes, the loops' XACKs) go out in one write.
+    const redis = openRedis(opts.url, { commandTimeoutMs: opts.commandTimeoutMs, autoPipelining: true })
     redis.defineCommand('webhookAppend', { numberOfKeys: 3, lua: APPEND })
     redis.defineCommand('webhookLease', { numberOfKeys: 1, lua: LEASE })
     redis.defineCommand('webhookRelease', { numberOfKeys: 1, lua: RELEASE })
-    redis.on('error', () => { /* reported by the failing command; ioredis reconnects */ })
     this.redis = redis as WebhookRedis
   }
 
@@ -213,8 +207,7 @@ export class RedisWebhookStore implements WebhookStore {
   private blocker (subscriber: string, blockMs: number): Redis {
     let r = this.blockers.get(subscriber)
     if (r === undefined) {
-      r = new Redis(this.opts.url, { maxRetriesPerRequest: 1, commandTimeout: blockMs + 5_000, connectTimeout: 5_000, retryStrategy: (times) => Math.min(times * 100, 1_000) })
-      r.on('error', () => {})
+      r = openRedis(this.opts.url, { commandTimeoutMs: blockMs + 5_000 })
       this.blockers.set(subscriber, r)
     }
     return r

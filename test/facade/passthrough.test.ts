@@ -1,5 +1,6 @@
 import { test } from 'tap'
 import { callerAnswerHeaders, upstreamRequestHeaders, upstreamTarget } from '../../src/facade/passthrough.js'
+import { build } from '../helper.js'
 
 test('the passthrough path check: what follows the prefix goes upstream unchanged, or a 400', async (t) => {
   t.equal(upstreamTarget('/intercom/contacts/abc?x=1', '/intercom'), '/contacts/abc?x=1')
@@ -38,4 +39,14 @@ test('hop-by-hop answer headers and Set-Cookie are dropped, Intercom\'s request 
 test('only the body\'s and conditional-request headers of the caller go upstream', async (t) => {
   t.same(upstreamRequestHeaders({ authorization: 'Bearer caller', cookie: 'a=b', 'x-api-key': 'k', connection: 'keep-alive', 'content-type': 'application/json', 'content-length': '2', 'if-none-match': '"e"', 'intercom-version': '2.13' }),
     { 'content-type': 'application/json', 'content-length': '2', 'if-none-match': '"e"' })
+  t.same(upstreamRequestHeaders({ accept: 'application/octet-stream' }), { accept: 'application/octet-stream' }, 'an Accept naming a media type crosses (Intercom\'s downloads require one)')
+  t.same(upstreamRequestHeaders({ accept: '*/*' }), {}, 'a wildcard Accept does not: the client\'s application/json goes')
+})
+
+test('the passthrough sends the caller\'s Accept when it names a media type, else application/json', async (t) => {
+  const { app, emulator } = await build(t)
+  await app.inject({ method: 'GET', url: '/intercom/admins', headers: { accept: '*/*' } })
+  t.equal(emulator.requests.at(-1)?.headers.accept, 'application/json')
+  await app.inject({ method: 'GET', url: '/intercom/download/content/data/job1', headers: { accept: 'application/octet-stream' } })
+  t.equal(emulator.requests.at(-1)?.headers.accept, 'application/octet-stream')
 })

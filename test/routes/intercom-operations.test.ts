@@ -299,3 +299,30 @@ for (const version of SUPPORTED_VERSIONS) {
     t.equal(spec.operations.size, { '2.14': 150, '2.15': 162, '2.16': 231 }[version])
   })
 }
+
+test('a download operation through the catalog: sent with the Accept it requires, answered with the file as Intercom sent it', async (t) => {
+  const { app, emulator } = await build(t, { emulator: { seed: true } })
+  const now = Math.floor(Date.now() / 1000)
+  const v216 = { 'intercom-version': '2.16' }
+  const enqueued = await app.inject({ ...call('postExportReportingDataEnqueue', { body: { dataset_id: 'conversation', attribute_ids: ['conversation.conversation_id', 'conversation_state'], start_time: now - 86400, end_time: now + 60 } }), headers: v216 })
+  t.equal(enqueued.statusCode, 200)
+  const job = json(enqueued).job_identifier as string
+  const workspace = 'sbx0emu1'
+  for (let i = 0; i < 2; i++) {
+    const status = await app.inject({ ...call('getExportReportingDataByJobIdentifier', { path: { job_identifier: job }, query: { app_id: workspace, client_id: 'c' } }), headers: v216 })
+    t.equal(status.statusCode, 200)
+  }
+  t.equal(emulator.requests.at(-1)?.headers.accept, 'application/json', 'a JSON operation asks for JSON')
+
+  const file = await app.inject({ ...call('getDownloadReportingDataByJobIdentifier', { path: { job_identifier: job }, query: { app_id: workspace } }), headers: v216 })
+  t.equal(file.statusCode, 200, file.body)
+  const sent = emulator.requests.at(-1)
+  t.equal(sent?.operationId, 'getDownloadReportingDataByJobIdentifier')
+  t.equal(sent?.headers.accept, 'application/octet-stream', 'the download is asked for as Intercom requires')
+  t.match(file.headers['content-type'], /^application\/octet-stream/, "Intercom's content type")
+  t.same(file.body.split('\r\n'), ['conversation.conversation_id,conversation_state', `${SEED_IDS.conversation},open`, ''], 'the CSV bytes as Intercom sent them')
+
+  const missing = await app.inject({ ...call('getDownloadReportingDataByJobIdentifier', { path: { job_identifier: 'job_nope' }, query: { app_id: workspace } }), headers: v216 })
+  t.equal(missing.statusCode, 404, "an error answer is mapped as on every route")
+  t.equal(json(missing).status, 404)
+})

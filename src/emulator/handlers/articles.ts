@@ -148,6 +148,31 @@ function markdownToHtml (md: string): string {
   }).join('')
 }
 
+/**
+ * A new article of `store`'s workspace with Intercom's defaults (an untitled draft in the default
+ * help center, no parent, no tags, locale `en`), `fields` over them; `at` is Unix seconds.
+ */
+export function newArticle (store: EmulatorStore, fields: Pick<Article, 'id' | 'author_id'> & Partial<Article>, at: number): Article {
+  return {
+    type: 'article',
+    workspace_id: store.workspaceId,
+    parent_id: null,
+    parent_type: null,
+    parent_ids: [],
+    tags: { type: 'tag.list', tags: [] },
+    title: '',
+    description: '',
+    body: '',
+    state: 'draft',
+    created_at: at,
+    updated_at: at,
+    url: null,
+    help_center_id: DEFAULT_HELP_CENTER_ID,
+    default_locale: 'en',
+    ...fields
+  }
+}
+
 /** The article handlers, by Intercom operationId. */
 export const articleHandlers: HandlerEntry[] = [
   {
@@ -178,26 +203,7 @@ export const articleHandlers: HandlerEntry[] = [
       const now = store.nowSeconds()
       let id = desk.nextId('article')
       while (desk.articles.has(id)) id = desk.nextId('article')
-      const article: Article = {
-        type: 'article',
-        id,
-        workspace_id: store.workspaceId,
-        parent_id: null,
-        parent_type: null,
-        parent_ids: [],
-        tags: { type: 'tag.list', tags: [] },
-        title: '',
-        description: '',
-        body: '',
-        author_id: authorId,
-        state: 'draft',
-        created_at: now,
-        updated_at: now,
-        url: null,
-        help_center_id: DEFAULT_HELP_CENTER_ID,
-        created_by_id: Number(store.me().id),
-        default_locale: 'en'
-      }
+      const article = newArticle(store, { id, author_id: authorId, created_by_id: Number(store.me().id) }, now)
       applyArticleInput(store, article, input, now)
       article.updated_by_id = article.created_by_id
       desk.articles.set(id, article)

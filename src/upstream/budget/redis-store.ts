@@ -13,7 +13,8 @@
  * back (`onBudgetMode({ mode: 'redis' })`). No call fails because Redis did.
  */
 import { readFileSync } from 'node:fs'
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
+import { openRedis } from '../../redis.js'
 import type { UpstreamObserver } from '../observer.js'
 import type { BudgetStore } from './store.js'
 import { LocalBudgetStore } from './local-store.js'
@@ -60,18 +61,9 @@ export class RedisBudgetStore implements BudgetStore {
 
   constructor (private readonly opts: RedisBudgetOptions) {
     this.fallback = new LocalBudgetStore(opts.fallbackShare)
-    const redis = new Redis(opts.url, {
-      keyPrefix: opts.keyPrefix,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      commandTimeout: opts.commandTimeoutMs ?? 1_000,
-      connectTimeout: 5_000,
-      retryStrategy: (times) => Math.min(times * 100, 1_000),
-      lazyConnect: false
-    })
+    const redis = openRedis(opts.url, { keyPrefix: opts.keyPrefix, commandTimeoutMs: opts.commandTimeoutMs, failFast: true, onError: (err) => { this.toLocal(err.message) } })
     redis.defineCommand('budgetTake', { numberOfKeys: 3, lua: TAKE })
     redis.defineCommand('budgetLearn', { numberOfKeys: 3, lua: LEARN })
-    redis.on('error', (err: Error) => { this.toLocal(err.message) })
     redis.on('ready', () => { this.everReady = true; this.toRedis() })
     this.redis = redis as BudgetRedis
   }
