@@ -98,6 +98,11 @@ function spanAt (buf: Buffer, spans: Spans, key: string): [number, number] | und
   return inner === undefined ? undefined : [outer[0] + inner[0], outer[0] + inner[1]]
 }
 
+/** Whether the span holds the literal `null` (compared in place: a span may be a 250 KB array). */
+function isNullSpan (buf: Buffer, span: [number, number]): boolean {
+  return span[1] - span[0] === 4 && buf[span[0]] === 0x6e && buf[span[0] + 1] === 0x75 && buf[span[0] + 2] === 0x6c && buf[span[0] + 3] === 0x6c
+}
+
 function parseSpan (buf: Buffer, span: [number, number] | undefined): unknown {
   return span === undefined ? undefined : JSON.parse(buf.toString('utf8', span[0], span[1]))
 }
@@ -111,7 +116,7 @@ export function readListPage (answer: Buffer, shape: ListShape): RawPage {
   let span: [number, number] | undefined
   for (const key of typeof shape.items === 'string' ? [shape.items] : shape.items) {
     span = spanAt(buf, spans, key)
-    if (span !== undefined && buf.toString('latin1', span[0], span[1]) !== 'null') break
+    if (span !== undefined && !isNullSpan(buf, span)) break
     span = undefined
   }
   if (span !== undefined && buf[span[0]] !== 0x5b) throw new UpstreamAnswerError(`its ${String(shape.items)} is not a list`)
@@ -138,15 +143,44 @@ export function readListPage (answer: Buffer, shape: ListShape): RawPage {
   return { items, total_count: total, next_cursor: next }
 }
 
-/** The facade's page `{ data, total_count, next_cursor }` as bytes, the items copied as they are. */
-export function pageBytes (page: RawPage): Buffer {
-  const rest = Buffer.from(`,"total_count":${JSON.stringify(page.total_count)},"next_cursor":${JSON.stringify(page.next_cursor)}}`)
-  return Buffer.concat([DATA_OPEN, page.items, rest])
+/** The page's bytes after its items: `,"total_count":…,"next_cursor":…}`. */
+function pageTail (page: RawPage): Buffer {
+  return Buffer.from(`,"total_count":${JSON.stringify(page.total_count)},"next_cursor":${JSON.stringify(page.next_cursor)}}`)
 }
 
-/** `readListPage` then `pageBytes`: Intercom's list answer → the facade's page, as bytes. */
+/** The facade's page `{ data, total_count, next_cursor }` as bytes, the items copied as they are. */
+export function pageBytes (page: RawPage): Buffer {
+  return Buffer.concat([DATA_OPEN, page.items, pageTail(page)])
+}
+
+/**
+ * The facade's page written over Intercom's own answer bytes, when they leave room: `{"data":`
+ * goes where Intercom's keys before the items were (`{"type":"list","data":`), the page's tail
+ * where Intercom's `total_count` and `pages` were (ours is shorter: one cursor instead of the whole
+ * `pages` object). The items are not copied at all (a 250 KB search page is not copied twice).
+ * Undefined when the items are not inside `answer` or there is no room; `answer` is then untouched.
+ * Only for an answer nothing reads afterwards.
+ */
+function pageBytesInPlace (answer: Buffer, page: RawPage): Buffer | undefined {
+  const items = page.items
+  if (items.buffer !== answer.buffer) return undefined
+  const start = items.byteOffset - answer.byteOffset
+  const end = start + items.length
+  if (start < DATA_OPEN.length || start > answer.length || end > answer.length) return undefined
+  const tail = pageTail(page)
+  if (answer.length - end < tail.length) return undefined
+  DATA_OPEN.copy(answer, start - DATA_OPEN.length)
+  tail.copy(answer, end)
+  return answer.subarray(start - DATA_OPEN.length, end + tail.length)
+}
+
+/**
+ * `readListPage` then the page's bytes: Intercom's list answer → the facade's page. The page is
+ * written over `answer` where it fits (`pageBytesInPlace`), so `answer` must not be read afterwards.
+ */
 export function listPageBytes (answer: Buffer, shape: ListShape): Buffer {
-  return pageBytes(readListPage(answer, shape))
+  const page = readListPage(answer, shape)
+  return pageBytesInPlace(answer, page) ?? pageBytes(page)
 }
 
 const NL = 0x0a

@@ -17,6 +17,14 @@ export interface CollectedAnswer {
 
 const EMPTY = Buffer.alloc(0)
 
+/**
+ * An answer announcing at least this many bytes (`content-length`) is read into one buffer of that
+ * size as it arrives, instead of keeping its chunks and joining them at the end (which holds the
+ * answer twice, chunks and copy, at its largest moment). Smaller answers usually come in one chunk,
+ * passed on without a copy.
+ */
+export const PREALLOCATE_FROM_BYTES = 64 * 1024
+
 /** One call's handler; `answer` settles once, with the answer or the transport error. */
 export class AnswerHandler implements Dispatcher.DispatchHandler {
   /** Resolves with Intercom's answer; rejects with the error when there was none. */
@@ -27,6 +35,8 @@ export class AnswerHandler implements Dispatcher.DispatchHandler {
   private headers: Record<string, string | string[] | undefined> = {}
   private chunks: Buffer[] = []
   private bytes = 0
+  /** The whole answer's buffer, when its size was announced (`PREALLOCATE_FROM_BYTES`). */
+  private sized: Buffer | undefined
 
   /** `maxBytes`: the largest body read into memory (UPSTREAM_MAX_ANSWER_BYTES). */
   constructor (private readonly maxBytes: number) {
@@ -43,29 +53,46 @@ export class AnswerHandler implements Dispatcher.DispatchHandler {
     if (statusCode < 200) return
     this.statusCode = statusCode
     this.headers = headers
+    this.chunks = []
+    this.bytes = 0
+    this.sized = undefined
     const length = headers['content-length']
-    if (typeof length === 'string' && Number(length) > this.maxBytes) controller.abort(new errors.ResponseExceededMaxSizeError(`Intercom's answer announces ${length} bytes, over UPSTREAM_MAX_ANSWER_BYTES (${this.maxBytes})`))
+    if (typeof length !== 'string') return
+    const announced = Number(length)
+    if (announced > this.maxBytes) controller.abort(new errors.ResponseExceededMaxSizeError(`Intercom's answer announces ${length} bytes, over UPSTREAM_MAX_ANSWER_BYTES (${this.maxBytes})`))
+    else if (announced >= PREALLOCATE_FROM_BYTES && Number.isSafeInteger(announced)) this.sized = Buffer.allocUnsafe(announced)
   }
 
   onResponseData (controller: Dispatcher.DispatchController, chunk: Buffer): void {
     this.bytes += chunk.length
     if (this.bytes > this.maxBytes) {
       this.chunks = []
+      this.sized = undefined
       controller.abort(new errors.ResponseExceededMaxSizeError(`Intercom's answer is over UPSTREAM_MAX_ANSWER_BYTES (${this.maxBytes} bytes)`))
       return
+    }
+    const sized = this.sized
+    if (sized !== undefined) {
+      if (this.bytes <= sized.length) { chunk.copy(sized, this.bytes - chunk.length); return }
+      // More than announced (undici refuses that at the end): keep what came as chunks from here.
+      this.chunks.push(sized.subarray(0, this.bytes - chunk.length))
+      this.sized = undefined
     }
     this.chunks.push(chunk)
   }
 
   onResponseEnd (): void {
+    const sized = this.sized
     const c = this.chunks
-    const body = c.length === 1 ? c[0] : c.length === 0 ? EMPTY : Buffer.concat(c, this.bytes)
+    const body = sized !== undefined ? sized.subarray(0, this.bytes) : c.length === 1 ? c[0] : c.length === 0 ? EMPTY : Buffer.concat(c, this.bytes)
     this.chunks = []
+    this.sized = undefined
     this.resolve({ statusCode: this.statusCode, headers: this.headers, body })
   }
 
   onResponseError (_controller: Dispatcher.DispatchController, err: Error): void {
     this.chunks = []
+    this.sized = undefined
     this.reject(err)
   }
 }

@@ -95,3 +95,33 @@ test('more pages than maxPages: the stream ends with an error line naming the cu
   t.same(lines.slice(0, 3), [1, 2, 3])
   t.match(lines[3], { error: { why: 'page_limit', message: /more than 3 pages/ } })
 })
+
+test('the page written over Intercom\'s answer is byte for byte the copied page, and falls back to a copy when there is no room', async (t) => {
+  const contacts = Array.from({ length: 150 }, (_, i) => ({ type: 'contact', id: `c${i}`, email: `u${i}@example.com`, tags: { type: 'list', data: [], total_count: 0 } }))
+  const cases: Array<[unknown, Parameters<typeof listPageBytes>[1]]> = [
+    [{ type: 'list', data: contacts, total_count: 150, pages: { type: 'pages', next: { page: 2, starting_after: 'WzE3MDAwMDAwMDAsImMxNDkiXQ==' }, page: 1, per_page: 150, total_pages: 2 } }, { items: 'data', paging: 'cursor' }],
+    [{ type: 'list', data: [1, 2], pages: { page: 1, total_pages: 4 } }, { items: 'data', paging: 'pages' }],
+    [{ data: [1], total_count: 1 }, { items: 'data', paging: 'cursor' }],
+    [{ total_count: 2, data: [{ a: 1 }, { b: 2 }] }, { items: 'data', paging: 'none' }],
+    [{ type: 'list', data: { articles: [{ id: '1' }] }, total_count: 1, pages: { next: null } }, { items: 'data.articles', paging: 'cursor' }],
+    [{ type: 'conversation.list', conversations: null, total_count: 0 }, { items: 'conversations', paging: 'cursor' }]
+  ]
+  for (const [answer, shape] of cases) {
+    for (const space of [undefined, 2]) {
+      const read = readListPage(bytes(answer, space), shape)
+      const copied = Buffer.concat([Buffer.from('{"data":'), read.items, Buffer.from(`,"total_count":${JSON.stringify(read.total_count)},"next_cursor":${JSON.stringify(read.next_cursor)}}`)])
+      const inPlace = listPageBytes(bytes(answer, space), shape)
+      t.equal(inPlace.toString(), copied.toString(), `${JSON.stringify(shape)} ${space ?? 'compact'}`)
+      JSON.parse(inPlace.toString())
+    }
+  }
+  // `{"data":[1],"total_count":1}` leaves no room for `,"next_cursor":null`: copied, and the answer untouched.
+  const tight = bytes({ data: [1], total_count: 1 })
+  const before = tight.toString()
+  t.same(JSON.parse(listPageBytes(tight, { items: 'data', paging: 'cursor' }).toString()), { data: [1], total_count: 1, next_cursor: null })
+  t.equal(tight.toString(), before, 'an answer without room is not written over')
+  // The items' bytes are not copied when the page fits over the answer.
+  const big = bytes(cases[0][0])
+  const out = listPageBytes(big, cases[0][1])
+  t.equal(out.buffer, big.buffer, 'the page is a view of the answer\'s own bytes')
+})

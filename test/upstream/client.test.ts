@@ -140,3 +140,29 @@ test('through the app: a 3xx and a truncated 2xx are 502s, and a too-large answe
     t.equal(json(res).status, 502)
   }
 })
+
+test('a large answer with a content-length is read whole, whatever its chunks (one buffer of the announced size)', async (t) => {
+  const contacts = Array.from({ length: 2000 }, (_, i) => ({ type: 'contact', id: String(i), name: `Contact ${i}` }))
+  const body = Buffer.from(JSON.stringify({ type: 'list', data: contacts }))
+  t.ok(body.length > 64 * 1024, `${body.length} bytes`)
+  const { client } = await server(t, (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) })
+    // Written in uneven pieces, with pauses, so the answer arrives in many chunks.
+    let at = 0
+    const next = (): void => {
+      const end = Math.min(at + 7001, body.length)
+      res.write(body.subarray(at, end))
+      at = end
+      if (at < body.length) setTimeout(next, 1)
+      else res.end()
+    }
+    next()
+  })
+  const big = new IntercomClient(clientOptions(client.origin, 't0k', { maxAnswerBytes: 1024 * 1024 }))
+  t.teardown(() => big.close())
+  const raw = await big.callRaw(ctx, get)
+  t.equal(raw.data.length, body.length)
+  t.ok(raw.data.equals(body), 'the bytes as sent')
+  const parsed = await big.call<{ data: unknown[] }>(ctx, get)
+  t.equal(parsed.data.data.length, 2000)
+})
