@@ -1,7 +1,8 @@
 /**
- * The one Redis starter: a throwaway `redis-server` on a loopback port (no persistence), used by
- * `npm test` (scripts/test.ts, and so `.ci/run`) for the run's REDIS_URL and by the Redis tests that
- * kill and restart their own (test/upstream/redis-helper.ts).
+ * The one Redis starter: a throwaway `redis-server` on a loopback port (no persistence unless
+ * `persistDir`), used by `npm test` (scripts/test.ts, and so `.ci/run`) for the run's REDIS_URL, by
+ * the Redis tests that kill and restart their own (test/upstream/redis-helper.ts) and by
+ * `npm run bench:webhooks`. `deleteKeys` removes one run's keys from a shared Redis.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { connect } from 'node:net'
@@ -32,17 +33,19 @@ async function pong (port: number, timeoutMs = 500): Promise<boolean> {
 }
 
 /**
- * Start `redis-server` (found by scripts/system-deps.ts) on a free loopback port, or on `port`.
+ * Start `redis-server` (found by scripts/system-deps.ts) on a free loopback port, or on `port`;
+ * with `persistDir`, its append-only file goes there, fsynced on every write (`appendfsync always`).
  * Resolves once it answers PING; throws when the binary is missing, the server exits, or it does
  * not answer within 10 s.
  */
-export async function startRedisServer (opts: { port?: number } = {}): Promise<RedisServer> {
+export async function startRedisServer (opts: { port?: number, persistDir?: string } = {}): Promise<RedisServer> {
   const bin = locate(TOOLS.redisServer)
   if (bin === undefined) throw new Error(`redis-server is not installed (${TOOLS.redisServer.install})`)
   const port = opts.port ?? await freePort()
   let child: ChildProcess | undefined
   const start = async (): Promise<void> => {
-    const c = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
+    const persist = opts.persistDir === undefined ? ['--appendonly', 'no'] : ['--dir', opts.persistDir, '--appendonly', 'yes', '--appendfsync', 'always']
+    const c = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persist], { stdio: 'ignore' })
     child = c
     for (let i = 0; i < 200; i++) {
       if (c.exitCode !== null) throw new Error(`redis-server exited with ${c.exitCode} (port ${port})`)
@@ -61,4 +64,21 @@ export async function startRedisServer (opts: { port?: number } = {}): Promise<R
   }
   await start()
   return { url: `redis://127.0.0.1:${port}`, port, kill, restart: start }
+}
+
+/** Delete every key under `prefix` in the Redis at `url` (SCAN + DEL; tests and benches share one Redis). */
+export async function deleteKeys (url: string, prefix: string): Promise<void> {
+  const { Redis } = await import('ioredis')
+  const r = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => null })
+  r.on('error', () => {})
+  try {
+    let cursor = '0'
+    do {
+      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)
+      cursor = next
+      if (keys.length > 0) await r.del(...keys)
+    } while (cursor !== '0')
+  } finally {
+    r.disconnect()
+  }
 }

@@ -3,11 +3,14 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { cleanup, uniquePrefix } from './upstream/redis-helper.js'
 
 test('with no token, the entry serves sandbox mode, says so first, upserts and replies, and exits 0 on SIGTERM', async (t) => {
   const server = fileURLToPath(new URL('../src/server.ts', import.meta.url))
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SANDBOX_SEARCH_LAG_MS: '0' }
+  // A REDIS_URL the run has is inherited: its keys go under a prefix of this run's, deleted after.
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SANDBOX_SEARCH_LAG_MS: '0', REDIS_KEY_PREFIX: uniquePrefix() }
   delete env.INTERCOM_ACCESS_TOKEN
+  t.teardown(async () => { if (env.REDIS_URL) await cleanup(env.REDIS_URL, env.REDIS_KEY_PREFIX!) })
   const child = spawn(process.execPath, ['--import', 'tsx', server], { env, stdio: ['ignore', 'pipe', 'inherit'] })
   t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL') })
   const lines: Array<Record<string, any>> = []

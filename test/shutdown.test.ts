@@ -13,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { Client, Pool } from 'undici'
 import { startEmulator } from '../src/emulator/index.js'
 import { seedContact } from './helper.js'
+import { cleanup, uniquePrefix } from './upstream/redis-helper.js'
 
 // Each app here is built over a fresh emulator (spec loading, schema compilation): seconds apiece on
 // a loaded 2-core machine. A generous per-file limit, not a timing assertion.
@@ -39,8 +40,11 @@ test('SIGTERM under load: readiness 503 first, new connections refused, every in
     SHUTDOWN_TIMEOUT_MS: '30000',
     SHUTDOWN_DRAIN_DELAY_MS: '300',
     PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
-    UPSTREAM_KEEP_ALIVE_TIMEOUT_MS: '10'
+    UPSTREAM_KEEP_ALIVE_TIMEOUT_MS: '10',
+    // A REDIS_URL the run has is inherited: its keys go under a prefix of this run's, deleted after.
+    REDIS_KEY_PREFIX: uniquePrefix()
   }
+  t.teardown(async () => { if (env.REDIS_URL) await cleanup(env.REDIS_URL, env.REDIS_KEY_PREFIX!) })
   const child = spawn(process.execPath, ['--import', 'tsx', server], { env, stdio: ['ignore', 'pipe', 'inherit'] })
   t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL') })
   const exited = once(child, 'exit')

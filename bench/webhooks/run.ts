@@ -23,13 +23,14 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createServer as createHttpServer } from 'node:http'
-import { createServer } from 'node:net'
 import { loadavg, tmpdir } from 'node:os'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { join } from 'node:path'
 import { Pool } from 'undici'
 import { Webhook } from 'standardwebhooks'
 import { signIntercom } from '../../src/webhooks/signature.js'
+import { freePort } from '../../scripts/free-port.js'
+import { deleteKeys, startRedisServer } from '../../scripts/redis-server.js'
 
 const ROOT = new URL('../../', import.meta.url).pathname
 const SECRET = 'bench-client-secret-0123456789'
@@ -43,16 +44,6 @@ const DRAIN_TIMEOUT_MS = 45_000
 /** Profiling aids: BENCH_PHASES=intake|delivery runs one phase and writes no result file. */
 const PHASES = (process.env.BENCH_PHASES ?? 'intake,delivery').split(',')
 
-async function freePort (): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number }
-      srv.close(() => { resolve(port) })
-    })
-  })
-}
 
 /** CPU time (user + system, ms) a child process has used so far, from /proc (Linux). */
 async function cpuMs (pid: number | undefined): Promise<number> {
@@ -94,24 +85,12 @@ async function redis (): Promise<{ url: string, prefix: string, stop: () => Prom
       url,
       prefix,
       kind: `REDIS_URL (${url})`,
-      stop: async () => {
-        const { Redis } = await import('ioredis')
-        const r = new Redis(url)
-        let cursor = '0'
-        do {
-          const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)
-          if (keys.length > 0) await r.del(...keys)
-          cursor = next
-        } while (cursor !== '0')
-        await r.quit()
-      }
+      stop: async () => { await deleteKeys(url, prefix) }
     }
   }
-  const port = await freePort()
   const dir = await mkdtemp(join(tmpdir(), 'bench-webhooks-redis-'))
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'], { stdio: 'ignore' })
-  await sleep(300)
-  return { url: `redis://127.0.0.1:${port}`, prefix, kind: 'throwaway redis-server, appendonly yes, appendfsync always', stop: async () => { child.kill('SIGTERM'); await sleep(200); await rm(dir, { recursive: true, force: true }) } }
+  const server = await startRedisServer({ persistDir: dir })
+  return { url: server.url, prefix, kind: 'throwaway redis-server, appendonly yes, appendfsync always', stop: async () => { await server.kill(); await rm(dir, { recursive: true, force: true }) } }
 }
 
 async function startService (env: Record<string, string>): Promise<{ url: string, child: ChildProcess, stop: () => Promise<void> }> {

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto'
 import { Redis } from 'ioredis'
 import type { Test } from 'tap'
-import { startRedisServer as startRedis, type RedisServer } from '../../scripts/redis-server.js'
+import { deleteKeys, startRedisServer as startRedis, type RedisServer } from '../../scripts/redis-server.js'
 import { locate, TOOLS } from '../../scripts/system-deps.js'
 
 const HOW = `To get one, ${TOOLS.redisServer.install}; or set REDIS_URL. npm test starts a throwaway redis-server itself.`
@@ -34,21 +34,8 @@ export function uniquePrefix (): string {
   return `test-${process.pid}-${randomBytes(4).toString('hex')}:`
 }
 
-/** Delete every key under `prefix`. */
-export async function cleanup (url: string, prefix: string): Promise<void> {
-  const r = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => null })
-  r.on('error', () => {})
-  try {
-    let cursor = '0'
-    do {
-      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500)
-      cursor = next
-      if (keys.length > 0) await r.del(...keys)
-    } while (cursor !== '0')
-  } finally {
-    r.disconnect()
-  }
-}
+/** Delete every key under `prefix` (scripts/redis-server.ts `deleteKeys`). */
+export const cleanup = deleteKeys
 
 /** A private redis-server on a free loopback port (scripts/redis-server.ts); `kill()` stops it. Fails the test without redis-server. */
 export async function startRedisServer (t: Test): Promise<RedisServer | undefined> {

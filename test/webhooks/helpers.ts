@@ -133,14 +133,4 @@ export async function eventually (check: () => boolean | Promise<boolean>, timeo
 }
 
 /** Delete every key under `prefix` (tests share one Redis). */
-export async function deleteKeys (url: string, prefix: string): Promise<void> {
-  const { Redis } = await import('ioredis')
-  const r = new Redis(url, { maxRetriesPerRequest: 1 })
-  let cursor = '0'
-  do {
-    const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)
-    if (keys.length > 0) await r.del(...keys)
-    cursor = next
-  } while (cursor !== '0')
-  await r.quit()
-}
+export { deleteKeys } from '../../scripts/redis-server.js'
