@@ -23,8 +23,8 @@ import { IntercomClient } from 'intercom-client'
 import { duplicatedWrites, startEmulator, type Emulator, type RecordedRequest } from '../../src/emulator/index.js'
 import { startReplica, stopReplicas } from './replica.js'
 
-/** One scenario's figures. */
-export interface IdempotencyResult {
+/** What every rate-limit bench scenario reports (this file's and run.ts's). */
+export interface ScenarioFigures {
   variant: string
   description: string
   calls: number
@@ -37,17 +37,22 @@ export interface IdempotencyResult {
   /** Calls Intercom accepted (429s not included). */
   upstream_calls: number
   upstream_429s: number
-  upstream_calls_per_call: number
   failed_calls: number
   /** Writes that reached the emulator's handler more than once (same method, path and body). */
   duplicated_writes: number
+  /** The machine's 1-minute load average when the variant ran (the benchmark shares the CPU). */
+  load_average_1m: number
+}
+
+/** One idempotency scenario's figures. */
+export interface IdempotencyResult extends ScenarioFigures {
+  upstream_calls_per_call: number
   /** Contacts beyond one per external_id. */
   duplicate_contacts: number
   /** Answers lost on purpose (retry scenario). */
   faults_injected: number
   /** Caller retries sent (retry-service). */
   caller_retries: number
-  load_average_1m: number
 }
 
 /** Options shared with run.ts. */

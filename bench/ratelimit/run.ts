@@ -25,7 +25,7 @@ import { Pool } from 'undici'
 import { IntercomClient } from 'intercom-client'
 import { duplicatedWrites, startEmulator, type Emulator } from '../../src/emulator/index.js'
 import { startReplica, stopReplicas, throwawayRedis, type Replica } from './replica.js'
-import { idempotencyTable, retryScenario, syncScenario, type IdempotencyResult } from './idempotency.js'
+import { idempotencyTable, retryScenario, syncScenario, type IdempotencyResult, type ScenarioFigures } from './idempotency.js'
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 1000)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20)
@@ -35,27 +35,13 @@ const SEEDED = 50
 /** Reads sent before measuring, spread over the replicas; not counted. */
 const WARM_UP_CALLS = 30
 
-interface Result {
-  variant: string
-  description: string
-  calls: number
-  concurrency: number
-  limit_per_s: number
-  total_ms: number
-  ideal_ms: number
-  time_vs_ideal: number
-  upstream_calls: number
-  upstream_429s: number
+interface Result extends ScenarioFigures {
   /** Calls Intercom accepted ÷ (limit × the 1 s windows the run touched). */
   quota_use_pct: number
   /** Calls Intercom accepted ÷ (limit × elapsed seconds); can pass 100% as the first window may be partial. */
   quota_use_elapsed_pct: number
-  failed_calls: number
-  duplicated_writes: number
   /** Calls Intercom accepted in each 1 s window of the run (a dip shows where time went). */
   accepted_per_window: number[]
-  /** The machine's 1-minute load average when the variant ran (the benchmark shares the CPU). */
-  load_average_1m: number
 }
 
 /** One caller operation: read or write number i. */
