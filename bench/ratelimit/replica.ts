@@ -1,6 +1,7 @@
 /**
- * Benchmark helpers shared by the rate-limit scenarios: a service replica as a child process
- * (`node --import tsx src/server.ts`), stopping replicas, a throwaway redis-server (scripts/).
+ * Benchmark helpers shared by the rate-limit scenarios and the webhooks bench: a service replica as
+ * a child process (`node --import tsx src/server.ts`), stopping replicas, a throwaway redis-server
+ * (scripts/).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { freePort } from '../../scripts/free-port.js'
@@ -12,16 +13,19 @@ const ROOT = new URL('../../', import.meta.url).pathname
 /** A running replica: its base URL and process. */
 export interface Replica { url: string, child: ChildProcess }
 
-/** Start one replica with `env` on top of this process's environment; resolves once /healthz answers. */
-export async function startReplica (env: Record<string, string>): Promise<Replica> {
+/**
+ * Start one replica with `env` on top of this process's environment (and `nodeArgs` before the
+ * script, e.g. `--cpu-prof`); resolves once /healthz answers, throws after 30 s or if it exits.
+ */
+export async function startReplica (env: Record<string, string>, nodeArgs: string[] = []): Promise<Replica> {
   const port = await freePort()
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'ignore', 'inherit']
   })
   const url = `http://127.0.0.1:${port}`
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) throw new Error(`replica exited with ${child.exitCode}`)
     try {
       const res = await fetch(`${url}/healthz`)

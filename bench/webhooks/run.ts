@@ -19,7 +19,6 @@
  * Profiling aids: BENCH_PHASES=intake or delivery runs one phase (printed, no result file);
  * BENCH_SERVICE_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) goes to the service's node.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createServer as createHttpServer } from 'node:http'
@@ -29,8 +28,8 @@ import { join } from 'node:path'
 import { Pool } from 'undici'
 import { Webhook } from 'standardwebhooks'
 import { signIntercom } from '../../src/webhooks/signature.js'
-import { freePort } from '../../scripts/free-port.js'
 import { deleteKeys, startRedisServer } from '../../scripts/redis-server.js'
+import { startReplica, stopReplicas, type Replica } from '../ratelimit/replica.js'
 
 const ROOT = new URL('../../', import.meta.url).pathname
 const SECRET = 'bench-client-secret-0123456789'
@@ -93,33 +92,13 @@ async function redis (): Promise<{ url: string, prefix: string, stop: () => Prom
   return { url: server.url, prefix, kind: 'throwaway redis-server, appendonly yes, appendfsync always', stop: async () => { await server.kill(); await rm(dir, { recursive: true, force: true }) } }
 }
 
-async function startService (env: Record<string, string>): Promise<{ url: string, child: ChildProcess, stop: () => Promise<void> }> {
-  const port = await freePort()
-  const child = spawn(process.execPath, [...(process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'src/server.ts'], {
-    cwd: ROOT,
-    // A token (so no sandbox emulator runs beside it); Intercom is never called in this benchmark.
-    env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), INTERCOM_ACCESS_TOKEN: 'bench-unused', INTERCOM_BASE_URL: 'http://127.0.0.1:9', INTERCOM_CLIENT_SECRET: SECRET, PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0', ...env },
-    stdio: ['ignore', 'ignore', 'inherit']
-  })
-  const url = `http://127.0.0.1:${port}`
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}`)
-    try {
-      const res = await fetch(`${url}/healthz`)
-      if (res.ok) {
-        return {
-          url,
-          child,
-          stop: async () => {
-            child.kill('SIGTERM')
-            await new Promise((resolve) => { if (child.exitCode !== null) resolve(null); else child.once('exit', resolve) })
-          }
-        }
-      }
-    } catch { /* not yet */ }
-    await sleep(100)
-  }
-  throw new Error('service did not start')
+async function startService (env: Record<string, string>): Promise<Replica & { stop: () => Promise<void> }> {
+  // A token (so no sandbox emulator runs beside it); Intercom is never called in this benchmark.
+  const replica = await startReplica(
+    { INTERCOM_ACCESS_TOKEN: 'bench-unused', INTERCOM_BASE_URL: 'http://127.0.0.1:9', INTERCOM_CLIENT_SECRET: SECRET, PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0', ...env },
+    process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+  )
+  return { ...replica, stop: async () => { await stopReplicas([replica]) } }
 }
 
 /** Per subscriber, the notification ids still waiting in its consumer group (read and unacknowledged, or not read yet). */
