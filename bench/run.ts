@@ -2,7 +2,7 @@
  * `npm run bench`: the side-by-side benchmark (issue 6). In one process tree on loopback it starts
  * the fake Intercom (bench/upstream.ts), the service as production runs it (`node dist/src/server.js`,
  * built by `npm run build` first) pointed at it, a second service at `LOG_LEVEL=info`, the
- * @fastify/reply-from baseline (bench/baseline.ts) and autocannon in its own process
+ * @fastify/reply-from baseline (bench/baseline.ts), the plain undici pipe that is the floor of any hop (bench/pipe.ts, get-contact and search-10) and autocannon in its own process
  * (bench/load.ts). Each scenario runs its variants in rounds, the order alternating between rounds,
  * after one warm-up run per variant that is not recorded; medians are reported.
  *
@@ -44,7 +44,7 @@ const COMPARE = process.env.BENCH_COMPARE
 const TOKEN = 'bench-token'
 
 /** Which process serves a variant. */
-type Target = 'direct' | 'reply-from' | 'service' | 'service-info' | 'service-traced' | 'service-b'
+type Target = 'direct' | 'reply-from' | 'pipe' | 'service' | 'service-info' | 'service-traced' | 'service-b'
 
 interface Variant {
   name: string
@@ -76,12 +76,16 @@ const isContact = (b: any): string | undefined => (b?.type === 'contact' && type
 const hasContacts = (n: number, key = 'data') => (b: any): string | undefined =>
   (Array.isArray(b?.[key]) && b[key].length === n ? undefined : `expected ${n} contacts in ${key}`)
 
+/** The plain undici pipe (bench/pipe.ts) sent what the passthrough variant is sent. */
+const plainPipe = (request: LoadRequest, check: Variant['check']): Variant => ({ name: 'plain pipe', target: 'pipe', requests: [request], check })
+
 function searchVariants (n: number): Variant[] {
   const intercom = JSON.stringify({ query: { field: 'role', operator: '=', value: 'user' }, pagination: { per_page: n } })
   const facade = JSON.stringify({ field: 'role', operator: '=', value: 'user', per_page: n })
   return [
     { name: 'direct', target: 'direct', requests: [{ method: 'POST', path: '/contacts/search', body: intercom }], check: hasContacts(n) },
     { name: 'reply-from', target: 'reply-from', requests: [{ method: 'POST', path: '/contacts/search', body: intercom }], check: hasContacts(n) },
+    ...(n === 10 ? [plainPipe({ method: 'POST', path: '/intercom/contacts/search', body: intercom }, hasContacts(n))] : []),
     { name: 'passthrough', target: 'service', requests: [{ method: 'POST', path: '/intercom/contacts/search', body: intercom }], check: hasContacts(n) },
     {
       name: 'facade',
@@ -96,6 +100,7 @@ function getVariants (withInfo: boolean): Variant[] {
   const out: Variant[] = [
     { name: 'direct', target: 'direct', requests: [{ method: 'GET', path: `/contacts/${CONTACT_ID}` }], check: isContact },
     { name: 'reply-from', target: 'reply-from', requests: [{ method: 'GET', path: `/contacts/${CONTACT_ID}` }], check: isContact },
+    ...(withInfo ? [plainPipe({ method: 'GET', path: `/intercom/contacts/${CONTACT_ID}` }, isContact)] : []),
     { name: 'passthrough', target: 'service', requests: [{ method: 'GET', path: `/intercom/contacts/${CONTACT_ID}` }], check: isContact },
     { name: 'facade', target: 'service', requests: [{ method: 'GET', path: `/contacts/${CONTACT_ID}` }], check: isContact }
   ]
@@ -374,6 +379,14 @@ function targets (results: Array<{ scenario: Scenario, variants: VariantSummary[
   add('(steadier) passthrough GET CPU/req: reply-from ÷ passthrough ≥ 1.25', find('get-contact', 'passthrough')?.cpuAdvantageToReplyFrom, (x) => x >= 1.25, (x) => `${x.toFixed(2)}×`)
   add('(steadier) facade GET CPU/req: reply-from ÷ facade ≥ 1.0', find('get-contact', 'facade')?.cpuAdvantageToReplyFrom, (x) => x >= 1.0, (x) => `${x.toFixed(2)}×`)
   add('(steadier) facade search (16 KB) CPU/req: reply-from ÷ facade ≥ 0.9', find('search-10', 'facade')?.cpuAdvantageToReplyFrom, (x) => x >= 0.9, (x) => `${x.toFixed(2)}×`)
+  // What the service's features cost over the plain undici pipe (bench/pipe.ts), the floor of any hop under Fastify.
+  for (const sc of ['get-contact', 'search-10']) {
+    const pipe = find(sc, 'plain pipe')
+    const mine = find(sc, 'passthrough')
+    if (pipe?.cpuUsPerReq != null && mine?.cpuUsPerReq != null && pipe.ratioToReplyFrom != null) {
+      lines.push(`| ${sc}: plain undici pipe, no features (reported, no target) | ${pipe.ratioToReplyFrom.toFixed(2)}× reply-from, ${pipe.cpuUsPerReq.toFixed(0)} µs/req; passthrough ${(mine.cpuUsPerReq - pipe.cpuUsPerReq).toFixed(0)} µs/req more | — |`)
+    }
+  }
   for (const sc of ['get-contact', 'upsert']) {
     const on = find(sc, 'facade (traced)')
     const off = find(sc, 'facade')
@@ -408,6 +421,8 @@ async function main (): Promise<number> {
   const upstream = await forkTs('upstream.ts', { PORT: '0' })
   const upstreamOrigin = `http://127.0.0.1:${upstream.ready.port}`
   const baseline = await forkTs('baseline.ts', { PORT: '0', UPSTREAM: upstreamOrigin })
+  const needsPipe = scenarios.some((s) => s.variants.some((v) => v.target === 'pipe'))
+  const pipe = needsPipe ? await forkTs('pipe.ts', { PORT: '0', UPSTREAM: upstreamOrigin }) : undefined
   const service = await startService(upstreamOrigin, process.env.BENCH_LOG_LEVEL ?? 'warn', 'service')
   const needsInfo = scenarios.some((s) => s.variants.some((v) => v.target === 'service-info'))
   const serviceInfo = needsInfo ? await startService(upstreamOrigin, 'info', 'service-info') : undefined
@@ -422,12 +437,13 @@ async function main (): Promise<number> {
   const origins: Record<Target, string> = {
     direct: upstreamOrigin,
     'reply-from': `http://127.0.0.1:${baseline.ready.port}`,
+    pipe: pipe ? `http://127.0.0.1:${pipe.ready.port}` : '',
     service: `http://127.0.0.1:${service.port}`,
     'service-info': serviceInfo ? `http://127.0.0.1:${serviceInfo.port}` : '',
     'service-traced': serviceTraced ? `http://127.0.0.1:${serviceTraced.port}` : '',
     'service-b': serviceB ? `http://127.0.0.1:${serviceB.port}` : ''
   }
-  const pids: Partial<Record<Target, number>> = { 'reply-from': baseline.child.pid, service: service.child.pid, 'service-info': serviceInfo?.child.pid, 'service-traced': serviceTraced?.child.pid, 'service-b': serviceB?.child.pid }
+  const pids: Partial<Record<Target, number>> = { 'reply-from': baseline.child.pid, pipe: pipe?.child.pid, service: service.child.pid, 'service-info': serviceInfo?.child.pid, 'service-traced': serviceTraced?.child.pid, 'service-b': serviceB?.child.pid }
 
   const results: Array<{ scenario: Scenario, variants: VariantSummary[] }> = []
   const failures: string[] = []

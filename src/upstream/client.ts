@@ -327,9 +327,10 @@ export class IntercomClient {
    */
   async forwardWith (ctx: CallContext, call: ForwardCall, handler: ForwardHandler): Promise<ForwardAnswer> {
     const started = performance.now()
-    const headers = { ...call.headers, ...this.baseHeaders(ctx) }
-    // The caller's Accept (a download asks for application/octet-stream) wins over the JSON default.
-    if (call.headers.accept !== undefined) headers.accept = call.headers.accept
+    // Our headers win over the caller's, except Accept (a download asks for application/octet-stream).
+    const headers = this.baseHeaders(ctx)
+    const given = call.headers
+    for (const name in given) if (name === 'accept' || headers[name] === undefined) headers[name] = given[name]
     const trace = this.tracer?.startCall({ operationId: 'passthrough', method: call.method, path: call.path, origin: this.origin })
     this.dispatcher.dispatch({
       origin: this.origin,
