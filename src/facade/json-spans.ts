@@ -5,10 +5,13 @@
  * (`{ data, total_count, next_cursor }`) by copying the items' bytes as they are, instead of parsing
  * 16–250 KB of contacts only to serialise them again (bench/list-path.ts measures both).
  *
- * For valid JSON the spans are exact. The scan checks structure (strings closed, brackets balanced)
- * but is not a validator: like the rest of a passed-on answer, what is inside a value reaches the
- * caller as Intercom sent it.
+ * Objects and arrays are skipped by `containerScan` (json-scan.ts: WebAssembly SIMD for answers
+ * from 1 KB, a byte loop below). For valid JSON the spans are exact. The scan checks structure
+ * (strings closed, brackets balanced) but is not a validator: like the rest of a passed-on answer,
+ * what is inside a value reaches the caller as Intercom sent it.
  */
+import { containerScan } from './json-scan.js'
+
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
 
@@ -27,37 +30,15 @@ function skipString (buf: Uint8Array, i: number): number {
   return -1
 }
 
-/** Index just past the value that starts at `i` (no leading space), or -1 when it is malformed. */
-function skipValue (buf: Uint8Array, i: number): number {
+/**
+ * Index just past the value that starts at `i` (no leading space), or -1 when it is malformed;
+ * `scan` is `containerScan(buf)` (json-scan.ts), used for objects and arrays.
+ */
+function skipValue (buf: Uint8Array, i: number, scan: (i: number) => number): number {
   const n = buf.length
   const c = buf[i]
   if (c === QUOTE) return skipString(buf, i)
-  if (c === 0x7b || c === 0x5b) {
-    // One tight loop (strings skipped inline): this runs over every byte of a search answer, so the
-    // commonest bytes (letters, above 0x5d) take the fewest comparisons: ~1.4 ns a byte against ~2.
-    let depth = 0
-    while (i < n) {
-      const d = buf[i++]
-      if (d > 0x5d) { // a letter, `{` or `}`
-        if (d === 0x7b) depth++
-        else if (d === 0x7d && --depth === 0) return i
-        continue
-      }
-      if (d === QUOTE) { // inside a string only `"` and `\` matter, both below 0x5d
-        while (i < n) {
-          const e = buf[i++]
-          if (e > BACKSLASH) continue
-          if (e === QUOTE) break
-          if (e === BACKSLASH) i++
-        }
-      } else if (d === 0x5b) {
-        depth++
-      } else if (d === 0x5d && --depth === 0) {
-        return i
-      }
-    }
-    return -1
-  }
+  if (c === 0x7b || c === 0x5b) return scan(i)
   // A number, true, false or null: up to the next delimiter.
   const start = i
   while (i < n) {
@@ -74,6 +55,7 @@ function skipValue (buf: Uint8Array, i: number): number {
  */
 export function topLevelSpans (buf: Buffer): Map<string, [number, number]> | undefined {
   const spans = new Map<string, [number, number]>()
+  const scan = containerScan(buf)
   let i = 0
   const n = buf.length
   while (i < n && isSpace(buf[i])) i++
@@ -92,7 +74,7 @@ export function topLevelSpans (buf: Buffer): Map<string, [number, number]> | und
     if (buf[i] !== 0x3a) return undefined
     i++
     while (i < n && isSpace(buf[i])) i++
-    const end = skipValue(buf, i)
+    const end = skipValue(buf, i, scan)
     if (end === -1) return undefined
     spans.set(key, [i, end])
     i = end
@@ -115,12 +97,13 @@ export function topLevelSpans (buf: Buffer): Map<string, [number, number]> | und
 export function arrayItemSpans (buf: Buffer, start: number, end: number): Array<[number, number]> | undefined {
   const items: Array<[number, number]> = []
   if (buf[start] !== 0x5b) return undefined
+  const scan = containerScan(buf)
   let i = start + 1
   const last = end - 1
   while (i < last && isSpace(buf[i])) i++
   if (i === last) return buf[last] === 0x5d ? items : undefined
   for (;;) {
-    const itemEnd = skipValue(buf, i)
+    const itemEnd = skipValue(buf, i, scan)
     if (itemEnd === -1 || itemEnd > last) return undefined
     items.push([i, itemEnd])
     i = itemEnd
