@@ -2,7 +2,7 @@ import { deepStrictEqual } from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { test } from 'tap'
 import fc from 'fast-check'
-import { containerScan, HAS_WASM_SCAN, skipContainerJs, WASM_FROM_BYTES } from '../../src/facade/json-scan.js'
+import { containerScan, HAS_WASM_SCAN, skipContainerJs, WASM_FROM_BYTES, WASM_MAX_BYTES } from '../../src/facade/json-scan.js'
 import { arrayItemSpans, topLevelSpans } from '../../src/facade/json-spans.js'
 import { compileJsonScan, moduleText } from '../../scripts/build-wasm.js'
 
@@ -72,4 +72,19 @@ test('topLevelSpans and arrayItemSpans give the parse\'s values on answers the W
     deepStrictEqual(found.map(([s, e]) => JSON.parse(big.toString('utf8', s, e))), parsed.data)
     return true
   }), { numRuns: 300 }))
+})
+
+test('answers larger than the WebAssembly memory grow it, and answers above WASM_MAX_BYTES are scanned by the byte loop, with the same spans', async (t) => {
+  const contact = { type: 'contact', id: 'x', name: 'Ada "the first" Lovelace \\ [{', custom_attributes: { plan: 'pro', tags: ['a', 'b'] } }
+  for (const count of [2_000, 30_000]) { // ~250 KB (grows the memory), ~3.8 MB
+    const text = JSON.stringify({ type: 'list', data: Array.from({ length: count }, (_, i) => ({ ...contact, id: String(i) })), total_count: count })
+    const buf = Buffer.from(text)
+    const start = text.indexOf('[')
+    t.equal(containerScan(buf)(start), skipContainerJs(buf, start), `${buf.length} bytes`)
+    const spans = topLevelSpans(buf)!
+    const [s, e] = spans.get('data')!
+    t.equal(JSON.parse(buf.toString('utf8', s, e)).length, count)
+  }
+  const huge = Buffer.concat([Buffer.from('[{"a":"'), Buffer.alloc(WASM_MAX_BYTES, 0x61), Buffer.from('"}]')])
+  t.equal(containerScan(huge)(0), huge.length, 'above WASM_MAX_BYTES')
 })
