@@ -12,7 +12,8 @@
  *   retry (retry/handler.ts: retries, deadline) → budget (budget/interceptor.ts: acquire, release,
  *   learn) → request-sent (retry/request-sent.ts: was the request written?) → pool
  *
- * `call`/`callRaw`/`callBytes` read the whole answer (answer-handler.ts, bounded by UPSTREAM_MAX_ANSWER_BYTES);
+ * `call`/`callRaw`/`callBytes` read the whole answer (answer-handler.ts, bounded by UPSTREAM_MAX_ANSWER_BYTES;
+ * large ones into reused buffers, answer-buffers.ts, which `call` gives back once parsed);
  * the passthrough's `forwardWith` streams large answers (forward-handler.ts). Non-2xx answers throw
  * `UpstreamHttpError`; transport failures and unusable answers (a 3xx, a 2xx body that is not JSON or
  * is cut short, except from `callBytes`; an answer too large) throw `UpstreamNetworkError`; the policy's own errors
@@ -25,6 +26,7 @@ import { toQueryString } from './path.js'
 import { Observers, type CallTrace, type CallTracer, type UpstreamObserver } from './observer.js'
 import type { CallerConnection } from './call-options.js'
 import { AnswerHandler, type CollectedAnswer } from './answer-handler.js'
+import { releaseAnswerBuffer } from './answer-buffers.js'
 import type { ForwardAnswer, ForwardHandler } from './forward-handler.js'
 import { budgetInterceptor, workspaceKey } from './budget/interceptor.js'
 import type { RateBudget } from './budget/queue.js'
@@ -276,14 +278,19 @@ export class IntercomClient {
   async call<T = unknown> (ctx: CallContext, call: IntercomCall): Promise<IntercomResult<T>> {
     const info: CallInfo = { operationId: call.operationId, method: call.method, path: call.path }
     const answer = await this.send(ctx, call, info)
-    this.throwIfNot2xx(answer, info)
     let data: unknown
-    if (answer.body.length > 0) {
-      try {
-        data = JSON.parse(answer.body.toString('utf8'))
-      } catch (err) {
-        throw new UpstreamNetworkError('protocol', info, err)
+    try {
+      this.throwIfNot2xx(answer, info)
+      if (answer.body.length > 0) {
+        try {
+          data = JSON.parse(answer.body.toString('utf8'))
+        } catch (err) {
+          throw new UpstreamNetworkError('protocol', info, err)
+        }
       }
+    } finally {
+      // Decoded into a string (or refused): nothing reads these bytes again.
+      releaseAnswerBuffer(answer.body)
     }
     const rid = answer.headers['x-request-id']
     return { status: answer.statusCode, headers: answer.headers, data: data as T, requestId: typeof rid === 'string' ? rid : undefined }
@@ -293,13 +300,18 @@ export class IntercomClient {
    * Like `call`, but a 2xx answer's JSON body comes back as the bytes Intercom sent, neither
    * decoded nor parsed, for routes that pass Intercom's object on unchanged (a facade GET). The body
    * is checked without parsing (`looksLikeJsonContainer`: `{…}` or `[…]`, first and last
-   * non-whitespace bytes), else `UpstreamNetworkError('protocol')`. Errors are `call`'s.
+   * non-whitespace bytes), else `UpstreamNetworkError('protocol')`. Errors are `call`'s. A body of
+   * 64 KB to 1 MB lies in a reused buffer (answer-buffers.ts): the route that sends it gives it
+   * back once written (`sendJsonBytes`); one never given back is left to the GC.
    * @throws UpstreamHttpError on a 4xx/5xx answer
    * @throws UpstreamNetworkError when no usable answer came back
    */
   async callRaw (ctx: CallContext, call: IntercomCall): Promise<IntercomResult<Buffer>> {
     const r = await this.callBytes(ctx, call)
-    if (!looksLikeJsonContainer(r.data)) throw new UpstreamNetworkError('protocol', { operationId: call.operationId, method: call.method, path: call.path }, new Error('the answer is not a whole JSON object or array'))
+    if (!looksLikeJsonContainer(r.data)) {
+      releaseAnswerBuffer(r.data)
+      throw new UpstreamNetworkError('protocol', { operationId: call.operationId, method: call.method, path: call.path }, new Error('the answer is not a whole JSON object or array'))
+    }
     return r
   }
 
@@ -313,7 +325,12 @@ export class IntercomClient {
   async callBytes (ctx: CallContext, call: IntercomCall): Promise<IntercomResult<Buffer>> {
     const info: CallInfo = { operationId: call.operationId, method: call.method, path: call.path }
     const answer = await this.send(ctx, call, info)
-    this.throwIfNot2xx(answer, info)
+    try {
+      this.throwIfNot2xx(answer, info)
+    } catch (err) {
+      releaseAnswerBuffer(answer.body)
+      throw err
+    }
     const rid = answer.headers['x-request-id']
     return { status: answer.statusCode, headers: answer.headers, data: answer.body, requestId: typeof rid === 'string' ? rid : undefined }
   }

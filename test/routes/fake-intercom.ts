@@ -14,8 +14,8 @@ import { loadConfig } from '../../src/config.js'
 /** One request the fake received. */
 export interface FakeRequest { method: string, path: string, query: URLSearchParams, body: unknown }
 
-/** What the fake answers: a status and a body (an object is sent as JSON; a string as it is). */
-export interface FakeAnswer { status?: number, body: unknown }
+/** What the fake answers: a status, a body (an object is sent as JSON; a string as it is), more headers. */
+export interface FakeAnswer { status?: number, body: unknown, headers?: Record<string, string> }
 
 /** Start the fake and build the app against it; both close in `t.teardown`. */
 export async function buildWithFake (t: Test, answer: (req: FakeRequest) => FakeAnswer, env: Record<string, string> = {}): Promise<{ app: FastifyInstance, requests: FakeRequest[] }> {
@@ -29,7 +29,7 @@ export async function buildWithFake (t: Test, answer: (req: FakeRequest) => Fake
       const request = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, body: text === '' ? undefined : JSON.parse(text) as unknown }
       requests.push(request)
       const a = answer(request)
-      res.writeHead(a.status ?? 200, { 'content-type': 'application/json', 'x-request-id': `fake-${requests.length}` })
+      res.writeHead(a.status ?? 200, { 'content-type': 'application/json', 'x-request-id': `fake-${requests.length}`, ...a.headers })
       res.end(typeof a.body === 'string' ? a.body : JSON.stringify(a.body))
     })
   })
