@@ -4,15 +4,12 @@
  * release points (a parsed `call` gives its buffer back; a `callRaw` answer stays with its caller;
  * an attempt cut short gives its buffer back), against a loopback HTTP server.
  */
-import { test, type Test } from 'tap'
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import { once } from 'node:events'
+import { test } from 'tap'
 import {
   freeAnswerBufferBytes, isAnswerBuffer, POOL_KEEP_BYTES, POOLED_MAX_BYTES, POOLED_MIN_BYTES, releaseAnswerBuffer, takeAnswerBuffer
 } from '../../src/upstream/answer-buffers.js'
-import { IntercomClient } from '../../src/upstream/client.js'
 import { UpstreamNetworkError } from '../../src/upstream/errors.js'
-import { clientOptions } from './client-options.js'
+import { loopbackClient } from './client-options.js'
 
 /** Take every free buffer of the class of `bytes` (so a test starts from an empty class). */
 function drain (bytes: number): Buffer[] {
@@ -79,26 +76,13 @@ test('at most POOL_KEEP_BYTES wait free', async (t) => {
   drain(POOLED_MAX_BYTES)
 })
 
-async function upstream (t: Test, handle: (req: IncomingMessage, res: ServerResponse) => void): Promise<IntercomClient> {
-  const s = createServer(handle)
-  s.listen(0, '127.0.0.1')
-  await once(s, 'listening')
-  const client = new IntercomClient(clientOptions(`http://127.0.0.1:${(s.address() as { port: number }).port}`, 't0k'))
-  t.teardown(async () => {
-    await client.close()
-    s.closeAllConnections()
-    s.close()
-  })
-  return client
-}
-
 const ctx = { id: 'req-1', headers: {} }
 const list = (n: number): string => JSON.stringify({ type: 'list', data: Array.from({ length: n }, (_, i) => ({ type: 'contact', id: String(i), name: 'x'.repeat(90) })) })
 
 test('the client: `call` gives its buffer back once parsed, `callRaw` leaves it to the caller, a failed answer gives it back', async (t) => {
   const body = list(1000) // about 120 KB: the 128 KB class
   t.ok(Buffer.byteLength(body) > POOLED_MIN_BYTES && Buffer.byteLength(body) < 128 * 1024)
-  const client = await upstream(t, (req, res) => {
+  const client = await loopbackClient(t, (req, res) => {
     if (req.url === '/cut') {
       res.socket?.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 70_000)}`)
       res.socket?.destroy()

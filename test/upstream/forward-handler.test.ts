@@ -1,24 +1,12 @@
 import { test } from 'tap'
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { IncomingMessage } from 'node:http'
 import { once } from 'node:events'
 import { Readable } from 'node:stream'
-import { clientOptions } from './client-options.js'
-import { IntercomClient } from '../../src/upstream/client.js'
+import { loopbackClient } from './client-options.js'
 import { ForwardHandler } from '../../src/upstream/forward-handler.js'
 import { UpstreamNetworkError } from '../../src/upstream/errors.js'
 
-async function server (t: any, handle: (req: IncomingMessage, res: ServerResponse) => void) {
-  const s = createServer(handle)
-  s.listen(0, '127.0.0.1')
-  await once(s, 'listening')
-  const client = new IntercomClient(clientOptions(`http://127.0.0.1:${(s.address() as { port: number }).port}`, 't0k'))
-  t.teardown(async () => {
-    await client.close()
-    s.closeAllConnections()
-    s.close()
-  })
-  return client
-}
+const server = loopbackClient
 
 const ctx = { id: 'req-1', headers: {} }
 
