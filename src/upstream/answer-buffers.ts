@@ -35,10 +35,9 @@ export const POOL_KEEP_BYTES = 8 * 1024 * 1024
 
 /** Every ArrayBuffer this module made. */
 const made = new WeakSet<ArrayBuffer>()
-/** Those free to take now. */
-const isFree = new WeakSet<ArrayBuffer>()
-/** Free buffers by size class (bytes). */
-const free = new Map<number, ArrayBuffer[]>()
+/** Those free to take now, by size class (bytes). */
+const free = new Map<number, Set<ArrayBuffer>>()
+/** Their bytes in all. */
 let freeBytes = 0
 
 /** The size class of an answer of `bytes` (a power of two from POOLED_MIN_BYTES). */
@@ -60,9 +59,10 @@ export function isPooledSize (bytes: number): boolean {
 export function takeAnswerBuffer (bytes: number): Buffer {
   if (!isPooledSize(bytes)) return Buffer.allocUnsafe(bytes)
   const size = classOf(bytes)
-  const reused = free.get(size)?.pop()
+  const list = free.get(size)
+  const reused = list?.values().next().value
   if (reused !== undefined) {
-    isFree.delete(reused)
+    list!.delete(reused)
     freeBytes -= size
     return Buffer.from(reused, 0, bytes)
   }
@@ -78,13 +78,12 @@ export function takeAnswerBuffer (bytes: number): Buffer {
  * this module did not make, or that are already free, are ignored.
  */
 export function releaseAnswerBuffer (view: Buffer): void {
-  const buffer = view.buffer
-  if (!(buffer instanceof ArrayBuffer) || !made.has(buffer) || isFree.has(buffer)) return
-  if (freeBytes + buffer.byteLength > POOL_KEEP_BYTES) return
+  if (!isAnswerBuffer(view)) return
+  const buffer = view.buffer as ArrayBuffer
   let list = free.get(buffer.byteLength)
-  if (list === undefined) free.set(buffer.byteLength, list = [])
-  list.push(buffer)
-  isFree.add(buffer)
+  if (list?.has(buffer) === true || freeBytes + buffer.byteLength > POOL_KEEP_BYTES) return
+  if (list === undefined) free.set(buffer.byteLength, list = new Set())
+  list.add(buffer)
   freeBytes += buffer.byteLength
 }
 

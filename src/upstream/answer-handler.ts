@@ -4,13 +4,12 @@
  * call. The body is bounded (UPSTREAM_MAX_ANSWER_BYTES): an answer announced (`content-length`) or
  * found larger is aborted at once with undici's `ResponseExceededMaxSizeError`
  * (`UND_ERR_RES_EXCEEDED_MAX_SIZE`, kind `too_large` in errors.ts). An answer announcing 64 KB
- * to 1 MB is read into a reused buffer (answer-buffers.ts), and an unsized one of that size is joined
- * into one; a buffer this handler drops before handing it on (a retried attempt, an error) goes
- * back at once. The passthrough streams instead
- * (forward-handler.ts) and is not bound by it.
+ * to 1 MB is read into a reused buffer (answer-buffers.ts), and an unsized one of that size is
+ * joined into one; a buffer this handler drops before handing it on (a retried attempt, an error)
+ * goes back at once. The passthrough streams instead (forward-handler.ts) and is not bound by it.
  */
 import { errors, type Dispatcher } from 'undici'
-import { POOLED_MIN_BYTES, releaseAnswerBuffer, takeAnswerBuffer } from './answer-buffers.js'
+import { isPooledSize, POOLED_MIN_BYTES, releaseAnswerBuffer, takeAnswerBuffer } from './answer-buffers.js'
 
 /** Intercom's answer to one call, read whole. */
 export interface CollectedAnswer {
@@ -31,7 +30,7 @@ export const PREALLOCATE_FROM_BYTES = POOLED_MIN_BYTES
 
 /** The chunks of an unsized answer as one buffer (a reused one from 64 KB to 1 MB). */
 function join (chunks: Buffer[], bytes: number): Buffer {
-  if (bytes < POOLED_MIN_BYTES) return Buffer.concat(chunks, bytes)
+  if (!isPooledSize(bytes)) return Buffer.concat(chunks, bytes)
   const out = takeAnswerBuffer(bytes)
   let at = 0
   for (const chunk of chunks) at += chunk.copy(out, at)

@@ -6,13 +6,11 @@ import { loopbackClient } from './client-options.js'
 import { ForwardHandler } from '../../src/upstream/forward-handler.js'
 import { UpstreamNetworkError } from '../../src/upstream/errors.js'
 
-const server = loopbackClient
-
 const ctx = { id: 'req-1', headers: {} }
 
 test('a small answer comes back as one Buffer, with our auth and version headers sent', async (t) => {
   let seen: IncomingMessage | undefined
-  const client = await server(t, (req, res) => {
+  const client = await loopbackClient(t, (req, res) => {
     seen = req
     res.writeHead(201, { 'content-type': 'application/json', 'content-length': '11', 'x-ratelimit-remaining': '9' })
     res.end('{"ok":true}')
@@ -30,7 +28,7 @@ test('a small answer comes back as one Buffer, with our auth and version headers
 
 test('a large or unsized answer is streamed, and the request body is streamed up', async (t) => {
   const big = 'x'.repeat(300 * 1024)
-  const client = await server(t, (req, res) => {
+  const client = await loopbackClient(t, (req, res) => {
     let n = 0
     req.on('data', (c: Buffer) => { n += c.length })
     req.on('end', () => {
@@ -50,7 +48,7 @@ test('a large or unsized answer is streamed, and the request body is streamed up
 
 test('abort() before the answer cancels the upstream request', async (t) => {
   let closed = false
-  const client = await server(t, (req) => {
+  const client = await loopbackClient(t, (req) => {
     req.socket.on('close', () => { closed = true })
   })
   const handler = new ForwardHandler()
@@ -65,7 +63,7 @@ test('abort() before the answer cancels the upstream request', async (t) => {
 
 test('destroying a streamed answer cancels the upstream request', async (t) => {
   let closed = false
-  const client = await server(t, (req, res) => {
+  const client = await loopbackClient(t, (req, res) => {
     req.socket.on('close', () => { closed = true })
     res.writeHead(200)
     res.write('partial')
